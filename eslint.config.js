@@ -1,0 +1,32 @@
+// Lint rules: typescript-eslint's recommended set plus the two rules that matter
+// most in a test-heavy repository: no floating promises (a forgotten await is
+// exactly the bug that leaks queries past a test's transaction) and no focused tests.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'docs/api/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'test', property: 'only', message: 'A committed .only silently skips the rest of the suite.' },
+        { object: 'it', property: 'only', message: 'A committed .only silently skips the rest of the suite.' },
+        { object: 'describe', property: 'only', message: 'A committed .only silently skips the rest of the suite.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
