@@ -1,0 +1,73 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TestSession } from './session.ts';
+
+/**
+ * What the kit keeps per async context: the CLS values Sequelize reads and
+ * writes (`transaction`), plus, inside a test, the test's session.
+ */
+export interface KitContext {
+  /** CLS values; Sequelize only uses the key `transaction`. */
+  readonly values: Map<string, unknown>;
+  /** The test this code runs for, if any. */
+  readonly session?: TestSession;
+  /** True while an HTTP request of the test is being served (it already holds the session lock). */
+  readonly inRequest?: boolean;
+}
+
+/** The one AsyncLocalStorage behind the kit's CLS namespace. */
+export const kitStorage = new AsyncLocalStorage<KitContext>();
+
+/** The async context of the code calling it, if any. */
+export function currentContext(): KitContext | undefined {
+  return kitStorage.getStore();
+}
+
+/**
+ * The namespace interface Sequelize 6 needs from CLS (`Sequelize.useCLS`):
+ * `get`, `set`, `run` and `bind`. cls-hooked is not needed on Node 16+.
+ */
+export interface ClsNamespace {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  run<T>(fn: (context: KitContext) => T): T;
+  bind<F extends (...args: never[]) => unknown>(fn: F): F;
+}
+
+/**
+ * A CLS namespace for `Sequelize.useCLS()` backed by Node's AsyncLocalStorage.
+ *
+ * `run()` opens a child context that starts with a copy of the current values,
+ * so a managed `sequelize.transaction(cb)` sets its transaction for `cb` only.
+ *
+ * @example
+ * ```ts
+ * import { Sequelize } from 'sequelize';
+ * import { clsNamespace } from './src/testing/index.ts';
+ * Sequelize.useCLS(clsNamespace);
+ * ```
+ */
+export const clsNamespace: ClsNamespace = {
+  get(key) {
+    return kitStorage.getStore()?.values.get(key);
+  },
+  set(key, value) {
+    // Outside any context there is nowhere to store the value; Sequelize only
+    // sets inside `run()`, and clears with set(key, null), which is then moot.
+    kitStorage.getStore()?.values.set(key, value);
+  },
+  run(fn) {
+    const parent = kitStorage.getStore();
+    const child: KitContext = { ...parent, values: new Map(parent?.values) };
+    return kitStorage.run(child, () => fn(child));
+  },
+  bind(fn) {
+    const context = kitStorage.getStore();
+    if (!context) return fn;
+    return ((...args: never[]) => kitStorage.run(context, () => fn(...args))) as typeof fn;
+  },
+};
+
+/** Runs `fn` in a context with no test session: for the kit's own bookkeeping queries. */
+export function outsideAnyTest<T>(fn: () => T): T {
+  return kitStorage.run({ values: new Map() }, fn);
+}

@@ -1,0 +1,72 @@
+import { inject } from 'vitest';
+import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
+
+/** What the global setup hands to every worker (through Vitest's `provide`/`inject`). */
+export interface SharedSessionDatabaseInfo {
+  /** URL of the server's maintenance database. */
+  serverUrl: string;
+  /** The migrated template every test database is cloned from. */
+  template: string;
+  /** Prefix of every database the kit creates, so teardown can find them. */
+  prefix: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    sharedSessionDatabase: SharedSessionDatabaseInfo;
+  }
+}
+
+
+function poolId(): string {
+  return process.env.VITEST_POOL_ID ?? '0';
+}
+
+/**
+ * The worker's own database (`<prefix>_w<VITEST_POOL_ID>`), cloned from the
+ * migrated template the first time a file of this worker asks for it.
+ * Workers never share a database, so files run in parallel.
+ *
+ * @example
+ * ```ts
+ * const url = await workerDatabaseUrl();
+ * ```
+ */
+export async function workerDatabaseUrl(): Promise<string> {
+  const info = inject('sharedSessionDatabase');
+  if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
+  const name = `${info.prefix}_w${poolId()}`;
+  const exists = await withAdminClient(info.serverUrl, async (client) => {
+    const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    return result.rowCount === 1;
+  });
+  if (!exists) await createDatabaseFromTemplate(info.serverUrl, name, info.template);
+  return withDatabase(info.serverUrl, name);
+}
+
+/** A database of its own, for code that commits (prototypes, standalone app tests). */
+export interface ScratchDatabase {
+  readonly url: string;
+  readonly name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh database cloned from the migrated template, for tests that
+ * commit or truncate and so must never touch the shared-session databases.
+ *
+ * @example
+ * ```ts
+ * const scratch = await createScratchDatabase('commit-workaround');
+ * try { ... } finally { await scratch.drop(); }
+ * ```
+ */
+export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
+  const info = inject('sharedSessionDatabase');
+  const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const name = `${info.prefix}_scratch_${safe}_w${poolId()}_${process.pid}`;
+  await dropDatabase(info.serverUrl, name);
+  await createDatabaseFromTemplate(info.serverUrl, name, info.template);
+  return { url: withDatabase(info.serverUrl, name), name, drop: () => dropDatabase(info.serverUrl, name) };
+}
+

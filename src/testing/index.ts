@@ -1,0 +1,20 @@
+/**
+ * The shared-session E2E kit: one transaction per test, shared by fixtures and
+ * by every HTTP request the test makes, rolled back at the end.
+ *
+ * Copy this folder (and src/db/admin.ts, src/db/embedded-postgres.ts) into your
+ * project; see docs/copying-the-kit.md.
+ *
+ * @packageDocumentation
+ */
+export { clsNamespace, kitStorage, currentContext, outsideAnyTest, type ClsNamespace, type KitContext } from './cls.ts';
+export { SharedSessionError, TESTING_SECTIONS, type TestingSection } from './errors.ts';
+export { Mutex } from './lock.ts';
+export { TestSession, DEFAULT_LOCK_TIMEOUT_MS } from './session.ts';
+export { installQueryGuard, escapedQueryError, afterEndError, lockTimeoutError } from './query-guard.ts';
+export { createRequestOverride, type RequestOverride, type SessionSource } from './request-override.ts';
+export { startTestServer, createTestClient, type TestServer } from './test-server.ts';
+export { workerDatabaseUrl, createScratchDatabase, type ScratchDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
+export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
+export { createSharedSessionTest, type SharedSessionWiring } from './shared-session-test.ts';

@@ -1,0 +1,32 @@
+import pg from 'pg';
+import { quoteIdent } from '../db/admin.ts';
+
+/** Tables that hold reference data rather than test data; the leak check skips them. */
+export const DEFAULT_REFERENCE_TABLES = ['SequelizeMeta'];
+
+/**
+ * Counts the rows of every table in a database (reference tables aside).
+ * Returns only the tables that hold rows.
+ *
+ * @example
+ * ```ts
+ * expect(await countRows(url)).toEqual({});
+ * ```
+ */
+export async function countRows(databaseUrl: string, referenceTables: readonly string[] = DEFAULT_REFERENCE_TABLES): Promise<Record<string, number>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    );
+    const names = tables.rows.map((row) => row.name).filter((name) => !referenceTables.includes(name));
+    if (names.length === 0) return {};
+    const counts = await client.query<{ name: string; count: string }>(
+      names.map((name) => `SELECT '${name.replaceAll("'", "''")}' AS name, count(*) AS count FROM ${quoteIdent(name)}`).join(' UNION ALL '),
+    );
+    return Object.fromEntries(counts.rows.filter((row) => Number(row.count) > 0).map((row) => [row.name, Number(row.count)]));
+  } finally {
+    await client.end();
+  }
+}
