@@ -17,4 +17,4 @@ export { startTestServer, createTestClient, type TestServer } from './test-serve
 export { workerDatabaseUrl, createScratchDatabase, type ScratchDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
 export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
-export { createSharedSessionTest, type SharedSessionWiring } from './shared-session-test.ts';
+export { createSharedSessionTest, type SharedSessionWiring, type SharedTransaction } from './shared-session-test.ts';

@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import type { Sequelize } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { AxiosInstance } from 'axios';
 import { test as baseTest } from 'vitest';
 import { clsNamespace, currentContext, kitStorage } from './cls.ts';
@@ -30,6 +30,17 @@ export interface SharedSessionWiring<AppContext extends { sequelize: Sequelize }
   /** How long a request waits for another request of the same test. Default 10 s. */
   lockTimeoutMs?: number;
 }
+
+/**
+ * The test's transaction as the `tx` fixture types it: a Sequelize
+ * `Transaction` plus the two fields Sequelize 6 has but does not type.
+ */
+export type SharedTransaction = Transaction & {
+  /** The app's Sequelize instance. */
+  readonly sequelize: Sequelize;
+  /** Shared by the transaction and all its savepoints. */
+  readonly id: string;
+};
 
 /** The mutable "which test is running now" slot that the file's server reads. */
 class RunningTest {
@@ -106,10 +117,10 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
       onCleanup(() => server.close());
       return server;
     })
-    .extend('tx', async () => {
+    .extend('tx', async (): Promise<SharedTransaction> => {
       const session = currentContext()?.session;
       if (!session) throw noContextError();
-      return session.transaction;
+      return session.transaction as SharedTransaction;
     })
     .extend('clientFor', async ({ app, server }) => {
       return async (role?: Role): Promise<AxiosInstance> => {

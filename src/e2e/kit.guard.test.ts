@@ -1,0 +1,39 @@
+// Queries that slip out of the test's transaction would commit for good and
+// could not see the test's rows. The kit refuses them, and its message names
+// the fix and the TESTING.md section that explains it.
+import { createSequelize } from '../db/sequelize.ts';
+import { SharedSessionError, TESTING_SECTIONS } from '../testing/index.ts';
+import { test, expect } from './fixtures.ts';
+
+// #region guard-message
+test('when a query passes transaction: null, then it is refused with a message that names the fix', async ({ app }) => {
+  const escaped = app.models.Tournament.create({ name: 'Escapee' }, { transaction: null });
+
+  await expect(escaped).rejects.toThrow(SharedSessionError);
+  await expect(escaped).rejects.toThrow(/A query escaped the test transaction/);
+  await expect(escaped).rejects.toThrow(/Fix: do not pass `transaction: null`/);
+  await expect(escaped).rejects.toThrow('See TESTING.md, section FAQ: "A query escaped the test transaction".');
+});
+// #endregion guard-message
+
+test('when code queries through a second Sequelize instance, then it is refused too', async ({ databaseUrl }) => {
+  const secondPool = createSequelize(databaseUrl);
+  try {
+    const error = await secondPool.query('SELECT 1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SharedSessionError);
+    expect((error as SharedSessionError).section).toBe(TESTING_SECTIONS.escapedQuery);
+  } finally {
+    await secondPool.close();
+  }
+});
+
+test('when the guard refused a query, then nothing was written', async ({ app }) => {
+  expect(await app.models.Tournament.count({ where: { name: 'Escapee' } })).toBe(0);
+});
+
+test('when a test body runs outside the kit context, then the error says how to fix it', async () => {
+  // Every kit error ends with the TESTING.md section that explains it.
+  for (const section of Object.values(TESTING_SECTIONS)) {
+    expect(new SharedSessionError('x', section).message).toBe(`x\nSee TESTING.md, section ${section}.`);
+  }
+});
