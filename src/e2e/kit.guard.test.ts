@@ -12,7 +12,7 @@ test('when a query passes transaction: null, then it is refused with a message t
   await expect(escaped).rejects.toThrow(SharedSessionError);
   await expect(escaped).rejects.toThrow(/A query escaped the test transaction/);
   await expect(escaped).rejects.toThrow(/Fix: do not pass `transaction: null`/);
-  await expect(escaped).rejects.toThrow('See TESTING.md, section FAQ: "A query escaped the test transaction".');
+  await expect(escaped).rejects.toThrow('See TESTING.md, section "A query escaped the test transaction".');
 });
 // #endregion guard-message
 
@@ -31,9 +31,9 @@ test('when the guard refused a query, then nothing was written', async ({ app })
   expect(await app.models.Tournament.count({ where: { name: 'Escapee' } })).toBe(0);
 });
 
-test('when a test body runs outside the kit context, then the error says how to fix it', async () => {
+test('when the kit raises any of its errors, then the message ends with the TESTING.md section to read', () => {
   // Every kit error ends with the TESTING.md section that explains it.
   for (const section of Object.values(TESTING_SECTIONS)) {
-    expect(new SharedSessionError('x', section).message).toBe(`x\nSee TESTING.md, section ${section}.`);
+    expect(new SharedSessionError('x', section).message).toBe(`x\nSee TESTING.md, section "${section}".`);
   }
 });

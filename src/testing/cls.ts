@@ -10,8 +10,8 @@ export interface KitContext {
   readonly values: Map<string, unknown>;
   /** The test this code runs for, if any. */
   readonly session?: TestSession;
-  /** True while an HTTP request of the test is being served (it already holds the session lock). */
-  readonly inRequest?: boolean;
+  /** True where the code already holds the session lock: a request being served, or a managed nested transaction of the test body. */
+  readonly holdsLock?: boolean;
 }
 
 /** The one AsyncLocalStorage behind the kit's CLS namespace. */

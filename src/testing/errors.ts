@@ -4,15 +4,19 @@
  * with "See Ecto.Adapters.SQL.Sandbox docs for more information".
  */
 
-/** The TESTING.md sections that the kit's errors point to (headings, verbatim). */
+/**
+ * The TESTING.md headings the kit's errors point to, verbatim. Each FAQ heading
+ * is the start of the error message itself, so searching the doc for the text
+ * on your screen finds the answer.
+ */
 export const TESTING_SECTIONS = {
-  escapedQuery: 'FAQ: "A query escaped the test transaction"',
-  afterEnd: 'FAQ: "Query after the test ended"',
-  outsideTest: 'FAQ: "Request outside a test transaction"',
-  lockTimeout: 'FAQ: "Timed out waiting for the test transaction lock"',
-  noContext: 'FAQ: "No shared-session context"',
-  concurrentTests: 'FAQ: "Two tests share one file server at once"',
-  leak: 'FAQ: "Rows left behind after"',
+  escapedQuery: 'A query escaped the test transaction',
+  afterEnd: 'Query after the test ended',
+  outsideTest: 'Request outside a test transaction',
+  lockTimeout: 'Timed out waiting for the test transaction lock',
+  noContext: 'No shared-session context',
+  concurrentTests: 'Two tests share one file server at once',
+  leak: 'Rows left behind',
   production: 'The request override is test-only',
 } as const;
 
@@ -33,7 +37,7 @@ export class SharedSessionError extends Error {
   readonly section: TestingSection;
 
   constructor(message: string, section: TestingSection) {
-    super(`${message}\nSee TESTING.md, section ${section}.`);
+    super(`${message}\nSee TESTING.md, section "${section}".`);
     this.name = 'SharedSessionError';
     this.section = section;
   }

@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
-import { clsNamespace, currentContext } from './cls.ts';
+import { clsNamespace, currentContext, kitStorage } from './cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import type { TestSession } from './session.ts';
 
@@ -72,7 +72,7 @@ export function installQueryGuard(sequelize: Sequelize): void {
     const explicit = options?.transaction;
     const effective = explicit === undefined ? (clsNamespace.get('transaction') as Transaction | null | undefined) : explicit;
     if (!session.owns(effective)) return Promise.reject(escapedQueryError(session, sql));
-    if (context.inRequest) return originalQuery.call(this, sql, options);
+    if (context.holdsLock) return originalQuery.call(this, sql, options);
     return session.lock.run(() => originalQuery.call(this, sql, options), {
       timeoutMs: session.lockTimeoutMs,
       onTimeout: () => lockTimeoutError(session, 'a query of the test body'),
@@ -85,13 +85,19 @@ export function installQueryGuard(sequelize: Sequelize): void {
       autoCallback = options;
       options = undefined;
     }
-    const session = currentContext()?.session;
+    const context = currentContext();
+    const session = context?.session;
     const opts = (options ?? {}) as { transaction?: Transaction | null };
-    if (session) {
-      if (session.hasEnded) return Promise.reject(afterEndError(session, 'START TRANSACTION'));
-      if (opts.transaction === undefined) options = { ...opts, transaction: session.transaction };
-    }
-    return originalTransaction.call(this, options, autoCallback);
+    if (!session) return originalTransaction.call(this, options, autoCallback);
+    if (session.hasEnded) return Promise.reject(afterEndError(session, 'START TRANSACTION'));
+    if (opts.transaction === undefined) options = { ...opts, transaction: session.transaction };
+    if (context.holdsLock || typeof autoCallback !== 'function') return originalTransaction.call(this, options, autoCallback);
+    // A managed nested transaction in the test body holds the lock from its
+    // SAVEPOINT to its end, so no request's savepoint can nest inside it.
+    return session.lock.run(
+      () => kitStorage.run({ ...context, holdsLock: true }, () => originalTransaction.call(this, options, autoCallback)),
+      { timeoutMs: session.lockTimeoutMs, onTimeout: () => lockTimeoutError(session, 'a transaction of the test body') },
+    );
   };
 }
 

@@ -85,7 +85,7 @@ async function serveInSavepoint(
   const context: KitContext = {
     values: new Map([['transaction', session.transaction]]),
     session,
-    inRequest: true,
+    holdsLock: true,
   };
   const sql = (statement: string) =>
     kitStorage.run(context, () => session.sequelize.query(statement, { transaction: session.transaction }));

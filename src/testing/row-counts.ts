@@ -30,3 +30,15 @@ export async function countRows(databaseUrl: string, referenceTables: readonly s
     await client.end();
   }
 }
+
+/** Empties the given tables (used after a leak is reported, so one leak fails one file, not every later one). */
+export async function truncateTables(databaseUrl: string, tables: readonly string[]): Promise<void> {
+  if (tables.length === 0) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`TRUNCATE ${tables.map(quoteIdent).join(', ')} RESTART IDENTITY CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

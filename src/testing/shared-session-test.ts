@@ -4,7 +4,7 @@ import type { AxiosInstance } from 'axios';
 import { test as baseTest } from 'vitest';
 import { clsNamespace, currentContext, kitStorage } from './cls.ts';
 import { workerDatabaseUrl } from './databases.ts';
-import { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+import { countRows, DEFAULT_REFERENCE_TABLES, truncateTables } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { installQueryGuard } from './query-guard.ts';
 import { createRequestOverride, type RequestOverride } from './request-override.ts';
@@ -94,9 +94,11 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
       onCleanup(async () => {
         const rows = await countRows(url, referenceTables);
         if (Object.keys(rows).length > 0) {
+          // Empty the tables so the next file of this worker is not blamed too.
+          await truncateTables(url, Object.keys(rows));
           throw new SharedSessionError(
             `Rows left behind after this file: ${Object.entries(rows).map(([t, n]) => `${t} (${n})`).join(', ')}. ` +
-              'Something committed outside the test transaction.',
+              'Something committed outside the test transaction (the tables were emptied so the next file starts clean).',
             TESTING_SECTIONS.leak,
           );
         }
