@@ -4,6 +4,12 @@ import type { TestSession } from './session.ts';
 /**
  * What the kit keeps per async context: the CLS values Sequelize reads and
  * writes (`transaction`), plus, inside a test, the test's session.
+ *
+ * @example
+ * ```ts
+ * const context = currentContext();
+ * if (context?.session) console.log(`inside test "${context.session.testName}"`);
+ * ```
  */
 export interface KitContext {
   /** CLS values; Sequelize only uses the key `transaction`. */
@@ -14,10 +20,25 @@ export interface KitContext {
   readonly holdsLock?: boolean;
 }
 
-/** The one AsyncLocalStorage behind the kit's CLS namespace. */
+/**
+ * The one AsyncLocalStorage behind the kit's CLS namespace. The kit runs each
+ * test body and each request of a test inside `kitStorage.run(...)`.
+ *
+ * @example
+ * ```ts
+ * const transaction = kitStorage.getStore()?.values.get('transaction');
+ * ```
+ */
 export const kitStorage = new AsyncLocalStorage<KitContext>();
 
-/** The async context of the code calling it, if any. */
+/**
+ * The async context of the code calling it, if any.
+ *
+ * @example
+ * ```ts
+ * const inTest = currentContext()?.session !== undefined;
+ * ```
+ */
 export function currentContext(): KitContext | undefined {
   return kitStorage.getStore();
 }
@@ -25,11 +46,25 @@ export function currentContext(): KitContext | undefined {
 /**
  * The namespace interface Sequelize 6 needs from CLS (`Sequelize.useCLS`):
  * `get`, `set`, `run` and `bind`. cls-hooked is not needed on Node 16+.
+ *
+ * @example
+ * ```ts
+ * const namespace: ClsNamespace = clsNamespace;
+ * namespace.run(() => namespace.set('transaction', tx));
+ * ```
  */
 export interface ClsNamespace {
+  /** The value stored under `key` in the current context (Sequelize reads `transaction`). */
   get(key: string): unknown;
+  /** Stores `value` under `key` in the current context; a no-op outside any context. */
   set(key: string, value: unknown): void;
+  /** Runs `fn` in a child context that starts with a copy of the current values. */
   run<T>(fn: (context: KitContext) => T): T;
+  /**
+   * Returns `fn` bound to the current context, so a later call sees its values.
+   *
+   * @typeParam F - the function's own type, kept as is.
+   */
   bind<F extends (...args: never[]) => unknown>(fn: F): F;
 }
 
@@ -67,7 +102,15 @@ export const clsNamespace: ClsNamespace = {
   },
 };
 
-/** Runs `fn` in a context with no test session: for the kit's own bookkeeping queries. */
+/**
+ * Runs `fn` in a context with no test session: for the kit's own bookkeeping
+ * queries, which the query guard must not refuse.
+ *
+ * @example
+ * ```ts
+ * const transaction = await outsideAnyTest(() => sequelize.transaction());
+ * ```
+ */
 export function outsideAnyTest<T>(fn: () => T): T {
   return kitStorage.run({ values: new Map() }, fn);
 }

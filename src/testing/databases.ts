@@ -1,7 +1,15 @@
 import { inject } from 'vitest';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
 
-/** What the global setup hands to every worker (through Vitest's `provide`/`inject`). */
+/**
+ * What the global setup hands to every worker (through Vitest's `provide`/`inject`).
+ *
+ * @example
+ * ```ts
+ * import { inject } from 'vitest';
+ * const { serverUrl, template } = inject('sharedSessionDatabase');
+ * ```
+ */
 export interface SharedSessionDatabaseInfo {
   /** URL of the server's maintenance database. */
   serverUrl: string;
@@ -44,10 +52,21 @@ export async function workerDatabaseUrl(): Promise<string> {
   return withDatabase(info.serverUrl, name);
 }
 
-/** A database of its own, for code that commits (prototypes, standalone app tests). */
+/**
+ * A database of its own, for code that commits (prototypes, standalone app tests).
+ *
+ * @example
+ * ```ts
+ * const scratch: ScratchDatabase = await createScratchDatabase('commit-workaround');
+ * const sequelize = new Sequelize(scratch.url);
+ * ```
+ */
 export interface ScratchDatabase {
+  /** Connection URL of the database. */
   readonly url: string;
+  /** The database's name on the server. */
   readonly name: string;
+  /** Drops the database (close your connections to it first). */
   drop(): Promise<void>;
 }
 

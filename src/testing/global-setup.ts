@@ -4,7 +4,15 @@ import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase
 import { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 
-/** What the kit's global setup needs from the app: how to migrate an empty database. */
+/**
+ * What the kit's global setup needs from the app: how to migrate an empty database.
+ *
+ * @example
+ * ```ts
+ * const options: GlobalSetupOptions = { migrate: (url) => migrateDatabase(url), referenceTables: ['SequelizeMeta', 'countries'] };
+ * export default createGlobalSetup(options);
+ * ```
+ */
 export interface GlobalSetupOptions {
   /** Brings the (empty) database at `databaseUrl` to the app's current schema. */
   migrate(databaseUrl: string): Promise<void>;

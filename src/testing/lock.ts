@@ -3,6 +3,14 @@
  * time per connection and savepoints nest, so two requests that each open a
  * savepoint on the same connection would interleave and one `ROLLBACK TO`
  * would silently undo the other's writes. The lock makes them take turns.
+ *
+ * @example
+ * ```ts
+ * const lock = new Mutex();
+ * const release = await lock.acquire({ timeoutMs: 1_000 });
+ * try { await work(); } finally { release(); }
+ * await lock.run(() => moreWork());
+ * ```
  */
 export class Mutex {
   private tail: Promise<void> = Promise.resolve();

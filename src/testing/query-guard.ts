@@ -8,7 +8,14 @@ const INSTALLED = Symbol.for('e2e-kit.query-guard');
 type QueryFn = (this: Sequelize, sql: unknown, options?: { transaction?: Transaction | null }) => Promise<unknown>;
 type TransactionFn = (this: Sequelize, options?: unknown, autoCallback?: unknown) => Promise<unknown>;
 
-/** The error for a query issued by a test's code on a connection other than the test's. */
+/**
+ * The error for a query issued by a test's code on a connection other than the test's.
+ *
+ * @example
+ * ```ts
+ * await expect(User.findAll({ transaction: null })).rejects.toThrow('A query escaped the test transaction');
+ * ```
+ */
 export function escapedQueryError(session: TestSession, sql: unknown): SharedSessionError {
   return new SharedSessionError(
     `A query escaped the test transaction of "${session.testName}": it ran outside the test's shared transaction, ` +
@@ -20,7 +27,14 @@ export function escapedQueryError(session: TestSession, sql: unknown): SharedSes
   );
 }
 
-/** The error for a query that arrives after its test's transaction was rolled back. */
+/**
+ * The error for a query that arrives after its test's transaction was rolled back.
+ *
+ * @example
+ * ```ts
+ * throw afterEndError(session, 'SELECT 1');
+ * ```
+ */
 export function afterEndError(session: TestSession, sql: unknown): SharedSessionError {
   return new SharedSessionError(
     `Query after the test ended: "${session.testName}" has finished and its transaction was rolled back, ` +
@@ -101,7 +115,14 @@ export function installQueryGuard(sequelize: Sequelize): void {
   };
 }
 
-/** The error for a request or query that waited too long for the session lock. */
+/**
+ * The error for a request or query that waited too long for the session lock.
+ *
+ * @example
+ * ```ts
+ * await session.lock.acquire({ timeoutMs: session.lockTimeoutMs, onTimeout: () => lockTimeoutError(session, 'GET /slow') });
+ * ```
+ */
 export function lockTimeoutError(session: TestSession, who: string): SharedSessionError {
   return new SharedSessionError(
     `Timed out waiting for the test transaction lock: ${who} of "${session.testName}" waited ${session.lockTimeoutMs} ms ` +

@@ -4,11 +4,28 @@ import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { lockTimeoutError } from './query-guard.ts';
 import type { TestSession } from './session.ts';
 
-/** An Express-compatible middleware (the kit does not depend on Express's types). */
+/**
+ * An Express-compatible middleware (the kit does not depend on Express's types).
+ *
+ * @example
+ * ```ts
+ * const override: RequestOverride = createRequestOverride(runningTest);
+ * app.use(override); // first, before every other middleware
+ * ```
+ */
 export type RequestOverride = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-/** Where the override finds the test that is running now (one per file server). */
+/**
+ * Where the override finds the test that is running now (one per file server).
+ *
+ * @example
+ * ```ts
+ * const running: { current: TestSession | undefined } = { current: undefined };
+ * const override = createRequestOverride(running);
+ * ```
+ */
 export interface SessionSource {
+  /** The session of the test running now, or `undefined` between tests. */
   readonly current: TestSession | undefined;
 }
 

@@ -1,7 +1,14 @@
 import pg from 'pg';
 import { quoteIdent } from '../db/admin.ts';
 
-/** Tables that hold reference data rather than test data; the leak check skips them. */
+/**
+ * Tables that hold reference data rather than test data; the leak check skips them.
+ *
+ * @example
+ * ```ts
+ * const rows = await countRows(url, [...DEFAULT_REFERENCE_TABLES, 'countries']);
+ * ```
+ */
 export const DEFAULT_REFERENCE_TABLES = ['SequelizeMeta'];
 
 /**

@@ -14,12 +14,26 @@ function internals(transaction: Transaction): TransactionInternals {
   return transaction as unknown as TransactionInternals;
 }
 
-/** How long a request or the teardown waits for the session lock by default. */
+/**
+ * How long a request or the teardown waits for the session lock by default.
+ *
+ * @example
+ * ```ts
+ * createSharedSessionTest({ ...wiring, lockTimeoutMs: 3 * DEFAULT_LOCK_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
 /**
  * One test's shared transaction and what guards it: the lock that serialises
  * requests, and the state that tells late queries the test is over.
+ * createSharedSessionTest begins one per test and ends it after the test.
+ *
+ * @example
+ * ```ts
+ * const session = await TestSession.begin(sequelize, 'my test');
+ * try { await runTheTest(session.transaction); } finally { await session.end(); }
+ * ```
  */
 export class TestSession {
   /** The root, unmanaged transaction every query of the test runs in. */

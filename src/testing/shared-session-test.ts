@@ -14,6 +14,18 @@ import { createTestClient, startTestServer, type TestServer } from './test-serve
 /**
  * The three things the kit needs from an app, passed in rather than imported,
  * so the kit stays app-agnostic.
+ *
+ * @typeParam AppContext - what `connect` returns: at least the app's `sequelize`.
+ * @typeParam Role - the roles `clientFor(role)` accepts.
+ *
+ * @example
+ * ```ts
+ * const wiring: SharedSessionWiring<{ sequelize: Sequelize }, 'admin' | 'user'> = {
+ *   connect: (url) => ({ sequelize: new Sequelize(url) }),
+ *   createApp: ({ sequelize }, requestOverride) => createApp({ sequelize, testRequestOverride: requestOverride }),
+ *   signIn: async (_app, role) => ({ authorization: `Bearer ${await tokenForNewUser(role)}` }),
+ * };
+ * ```
  */
 export interface SharedSessionWiring<AppContext extends { sequelize: Sequelize }, Role extends string> {
   /** Builds the app's database layer (Sequelize instance, models...) for one database URL. Called once per test file. */
@@ -34,6 +46,13 @@ export interface SharedSessionWiring<AppContext extends { sequelize: Sequelize }
 /**
  * The test's transaction as the `tx` fixture types it: a Sequelize
  * `Transaction` plus the two fields Sequelize 6 has but does not type.
+ *
+ * @example
+ * ```ts
+ * test('raw SQL sees the fixture rows', async ({ tx }) => {
+ *   const [rows] = await tx.sequelize.query('SELECT count(*) FROM users', { transaction: tx });
+ * });
+ * ```
  */
 export type SharedTransaction = Transaction & {
   /** The app's Sequelize instance. */

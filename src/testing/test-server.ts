@@ -2,7 +2,15 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
 
-/** An in-process HTTP server on an ephemeral port. */
+/**
+ * An in-process HTTP server on an ephemeral port.
+ *
+ * @example
+ * ```ts
+ * const server: TestServer = await startTestServer(app);
+ * await server.close();
+ * ```
+ */
 export interface TestServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
