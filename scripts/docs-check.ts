@@ -28,8 +28,10 @@
  * 2. Type-checked snippets. Every other ```ts / ```typescript block is written to
  *    .tmp/doc-snippets/<markdown path>-<n>.ts (gitignored) and compiled with the repository's tsconfig
  *    (`tsc --noEmit` through the compiler API). Convention: a snippet is written as if it were a file at the
- *    repository root, so it imports `./src/e2e/fixtures.ts`, `./src/testing/index.ts` and so on; those
- *    `./` imports are rewritten to `../../` for the temporary folder. Each snippet is its own module.
+ *    repository root, so it imports `./src/e2e/fixtures.ts`, `./src/testing/index.ts` and so on. A snippet
+ *    that shows a file elsewhere says so in its info string, ```ts file=src/e2e/tournaments.create.test.ts,
+ *    and then imports `./fixtures.ts` as that file would. Relative imports are rewritten to resolve from
+ *    the temporary folder. Each snippet is its own module.
  *    A block whose info string is `ts nocheck` is skipped and listed: keep those for shapes that cannot
  *    compile (a fragment, a signature sketch), and prefer none.
  *
@@ -326,8 +328,20 @@ interface Snippet {
   path: string;
 }
 
-function rewriteImports(code: string): string {
-  return code.replace(/(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])\.\//g, '$1$2../../');
+/**
+ * Rewrites relative import specifiers so that they resolve from SNIPPET_DIR as they would from `virtualPath`
+ * (the file the snippet pretends to be, relative to the repository root).
+ */
+function rewriteImports(code: string, virtualPath: string): string {
+  const from = dirname(join(ROOT, virtualPath));
+  return code.replace(
+    /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g,
+    (_m, keyword: string, quote: string, spec: string) => {
+      let target = relative(SNIPPET_DIR, resolve(from, spec)).split(sep).join('/');
+      if (!target.startsWith('.')) target = `./${target}`;
+      return `${keyword}${quote}${target}${quote}`;
+    },
+  );
 }
 
 function collectSnippets(file: string, text: string): Snippet[] {
@@ -353,7 +367,8 @@ function collectSnippets(file: string, text: string): Snippet[] {
     }
     const code = lines.slice(fence.open + 1, fence.close).join('\n');
     const path = join(SNIPPET_DIR, `${stem}-${n}.ts`);
-    writeFileSync(path, `${rewriteImports(code)}\nexport {};\n`);
+    const virtualPath = words.find((w) => w.startsWith('file='))?.slice('file='.length) ?? 'snippet.ts';
+    writeFileSync(path, `${rewriteImports(code, virtualPath)}\nexport {};\n`);
     snippets.push({ markdown: file, firstLine: fence.open + 2, path });
   }
   return snippets;
