@@ -16,10 +16,15 @@ test('when a query passes transaction: null, then it is refused with a message t
 });
 // #endregion guard-message
 
-test('when code queries through a second Sequelize instance, then it is refused too', async ({ databaseUrl }) => {
+test('when code queries through a second Sequelize instance, then CLS puts it in the test transaction, or the guard refuses it', async ({ databaseUrl, factories }) => {
+  const tournament = await factories.tournament();
   const secondPool = createSequelize(databaseUrl);
   try {
-    const error = await secondPool.query('SELECT 1').catch((e: unknown) => e);
+    // CLS is per Sequelize class, so a second instance joins the test transaction...
+    const [rows] = await secondPool.query(`SELECT id FROM tournaments WHERE id = ${tournament.id}`);
+    expect(rows).toEqual([{ id: tournament.id }]);
+    // ...and the moment it opts out, the guard refuses the query.
+    const error = await secondPool.query('SELECT 1', { transaction: null }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SharedSessionError);
     expect((error as SharedSessionError).section).toBe(TESTING_SECTIONS.escapedQuery);
   } finally {
