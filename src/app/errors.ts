@@ -3,6 +3,7 @@ import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
 
 export type ErrorCode =
   | 'validation_failed'
+  | 'bad_request'
   | 'invalid_json'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -81,6 +82,14 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   if (typeof parserType === 'string' && parserType in PARSER_ERRORS) {
     const [status, code, message] = PARSER_ERRORS[parserType]!;
     res.status(status).json(body(code, message));
+    return;
+  }
+  // Any other client error raised before a handler runs (a corrupt gzip body,
+  // a malformed %-escape in a path parameter) keeps its 4xx status.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    res.status(status).json(body(code, status === 400 ? 'The request is malformed' : (error as Error).message));
     return;
   }
   console.error(`Unhandled error on ${req.method} ${req.originalUrl}:`, error);

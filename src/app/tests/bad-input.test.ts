@@ -47,6 +47,14 @@ const cases: Case[] = [
     code: 'payload_too_large',
     act: async ({ as }) => (await as('admin')).post('/tournaments', { name: 'x', padding: 'a'.repeat(20_000) }),
   },
+  {
+    when: 'the body claims gzip but is not',
+    status: 400,
+    code: 'bad_request',
+    act: async ({ as }) =>
+      (await as('admin')).post('/tournaments', 'not gzip', { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, transformRequest: [(d: unknown) => d] }),
+  },
+  { when: 'the body has an unsupported charset', status: 415, code: 'unsupported_media_type', act: async ({ as }) => raw(await as('admin'), '/tournaments', '{}', 'application/json; charset=latin9') },
   { when: 'name is missing', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('admin')).post('/tournaments', { startsOn: '2030-01-01' }) },
   { when: 'name is a number', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('admin')).post('/tournaments', { name: 42 }) },
   { when: 'name is null', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('admin')).post('/tournaments', { name: null }) },
@@ -83,6 +91,7 @@ const cases: Case[] = [
   { when: 'an id is over 2^31-1', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('judge')).get('/tournaments/2147483648') },
   { when: 'an id is huge', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('judge')).get(`/tournaments/${'9'.repeat(40)}`) },
   { when: 'an id uses exponent notation', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('judge')).get('/tournaments/1e3') },
+  { when: 'an id is a broken %-escape', status: 400, code: 'bad_request', act: async ({ as }) => (await as('judge')).get('/tournaments/%E0%A4%A') },
   { when: 'a battle id is not numeric', status: 400, code: 'validation_failed', act: async ({ as }) => (await as('judge')).post('/battles/abc/votes', { dancerId: 1 }) },
   { when: 'a tournament id is unknown', status: 404, code: 'not_found', act: async ({ as }) => (await as('judge')).get('/tournaments/2147483647') },
   { when: 'an unknown tournament is deleted', status: 404, code: 'not_found', act: async ({ as }) => (await as('admin')).delete('/tournaments/2147483647') },
