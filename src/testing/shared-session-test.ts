@@ -107,6 +107,8 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
   const referenceTables = wiring.referenceTables ?? DEFAULT_REFERENCE_TABLES;
 
   const test = baseTest
+    // Vitest reads a fixture's dependencies from its destructuring pattern, so "none" is `{}`.
+    // eslint-disable-next-line no-empty-pattern
     .extend('databaseUrl', { scope: 'file' }, async ({}, { onCleanup }) => {
       const url = await workerDatabaseUrl();
       // The per-file leak check: after the file's last test, its database must be empty.
