@@ -38,6 +38,11 @@ export function createToyApp(override?: RequestOverride): RequestListener {
         const person = await Person.findByPk(Number(match[1]));
         return person ? send(200, person.toJSON()) : send(404, { error: { code: 'not_found', message: 'no such person' } });
       }
+      if (req.method === 'GET' && req.url === '/slow') {
+        await Person.count();
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return send(200, { slow: true });
+      }
       if (req.method === 'POST' && req.url === '/people') {
         const n = Math.random().toString(36).slice(2);
         const person = await Person.create({ email: `p-${n}@example.com`, name: n });
