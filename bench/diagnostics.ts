@@ -1,0 +1,155 @@
+// Small measurements of the pieces on the kit's path, to explain the overhead
+// the interleaved runs find (and to spot a piece that costs more than it should):
+// the database round trip, the savepoint pair each request adds, what the
+// query guard + lock + CLS add per test-body query, the lock alone, and the
+// password KDF the user factory may run.
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createSequelize } from '../src/db/sequelize.ts';
+import { hashPassword } from '../src/app/auth/password.ts';
+import { kitStorage, Mutex, TestSession } from '../src/testing/index.ts';
+import { median } from './stats.ts';
+import type { Strategy } from './strategies.ts';
+
+export interface Diagnostics {
+  /** `SELECT 1` on an open pg connection. */
+  roundTripMs: number;
+  /** `SAVEPOINT s` + `RELEASE SAVEPOINT s` on an open pg connection: what each request adds. */
+  savepointPairMs: number;
+  /** `BEGIN` + `ROLLBACK` on an open pg connection: what each test adds. */
+  beginRollbackMs: number;
+  /** `sequelize.query('SELECT 1')` outside any test (CLS lookup and pass-through guard included). */
+  sequelizeQueryMs: number;
+  /** The same query from a test body inside a kit session: guard + lock + CLS on the shared transaction. */
+  guardedQueryMs: number;
+  /** `TestSession.begin` + `end` with nothing in between (pool acquire, BEGIN, lock, ROLLBACK, release). */
+  sessionMs: number;
+  /** One uncontended `Mutex.run` with a timeout, as the kit takes it for every test-body query, in microseconds. */
+  lockMicros: number;
+  /** One `hashPassword` (the app's scrypt KDF). */
+  passwordHashMs: number;
+}
+
+async function timeEach(times: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+export async function runDiagnostics(databaseUrl: string, quick: boolean): Promise<Diagnostics> {
+  const n = quick ? 50 : 500;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let roundTripMs: number;
+  let savepointPairMs: number;
+  let beginRollbackMs: number;
+  try {
+    await timeEach(50, () => client.query('SELECT 1'));
+    roundTripMs = median(await timeEach(n, () => client.query('SELECT 1')));
+    beginRollbackMs = median(
+      await timeEach(n, async () => {
+        await client.query('BEGIN');
+        await client.query('ROLLBACK');
+      }),
+    );
+    await client.query('BEGIN');
+    savepointPairMs = median(
+      await timeEach(n, async () => {
+        await client.query('SAVEPOINT diag');
+        await client.query('RELEASE SAVEPOINT diag');
+      }),
+    );
+    await client.query('ROLLBACK');
+  } finally {
+    await client.end();
+  }
+
+  // The bench already called useCLS and installed the guard (both process-wide).
+  const sequelize = createSequelize(databaseUrl);
+  let sequelizeQueryMs: number;
+  let guardedQueryMs: number;
+  let sessionMs: number;
+  try {
+    await timeEach(50, () => sequelize.query('SELECT 1'));
+    sequelizeQueryMs = median(await timeEach(n, () => sequelize.query('SELECT 1')));
+    const session = await TestSession.begin(sequelize, 'diagnostics');
+    try {
+      guardedQueryMs = await kitStorage.run({ values: new Map<string, unknown>([['transaction', session.transaction]]), session }, async () => {
+        await timeEach(50, () => sequelize.query('SELECT 1'));
+        return median(await timeEach(n, () => sequelize.query('SELECT 1')));
+      });
+    } finally {
+      await session.end();
+    }
+    sessionMs = median(
+      await timeEach(n, async () => {
+        const s = await TestSession.begin(sequelize, 'diagnostics');
+        await s.end();
+      }),
+    );
+  } finally {
+    await sequelize.close();
+  }
+
+  const lock = new Mutex();
+  const lockRuns = quick ? 2_000 : 20_000;
+  const lockStart = performance.now();
+  for (let i = 0; i < lockRuns; i++) await lock.run(async () => {}, { timeoutMs: 10_000 });
+  const lockMicros = ((performance.now() - lockStart) / lockRuns) * 1000;
+
+  const passwordHashMs = median(await timeEach(quick ? 3 : 10, () => hashPassword('bench-password')));
+
+  return { roundTripMs, savepointPairMs, beginRollbackMs, sequelizeQueryMs, guardedQueryMs, sessionMs, lockMicros, passwordHashMs };
+}
+
+/** The SQL statements one test of a strategy sends, by where they come from. */
+export interface StatementCount {
+  /** From the test body (fixtures/factories). */
+  body: number;
+  /** From request handlers (inside the kit's override when there is one), savepoints included. */
+  requests: number;
+  /** Outside both: the kit's BEGIN/ROLLBACK, a strategy's clean-up. */
+  other: number;
+  /** The statements' first words, in order, e.g. "INSERT users". */
+  statements: string[];
+}
+
+/**
+ * Runs one untimed test of `strategy` with Sequelize's `logging` pointed at a
+ * recorder, to list every statement its Sequelize instance sends and where it
+ * came from (a statement sent while the server has a request in flight belongs
+ * to that request: the workload never overlaps its own requests).
+ */
+export async function countStatements(strategy: Strategy, n: number): Promise<StatementCount | undefined> {
+  const sequelize = strategy.sequelize;
+  if (!sequelize) return undefined;
+  const result: StatementCount = { body: 0, requests: 0, other: 0, statements: [] };
+  let inBody = true;
+  const record = (message: string) => {
+    // "Executing (default): INSERT INTO "users" ..." or "Executing (<transaction id>): ..."
+    const sql = message.replace(/^Executing \([^)]*\):\s*/, '');
+    const words = sql.trim().split(/\s+/);
+    const verb = (words[0] ?? '').toUpperCase();
+    const from = words.findIndex((w) => w.toUpperCase() === 'FROM');
+    const table = verb === 'INSERT' ? words[2] : verb === 'UPDATE' ? words[1] : (verb === 'SELECT' || verb === 'DELETE') && from >= 0 ? words[from + 1] : undefined;
+    result.statements.push([verb, table?.replace(/[";]/g, '')].filter(Boolean).join(' '));
+    if (strategy.server.inFlight > 0) result.requests++;
+    else if (inBody && !/^(START|BEGIN|ROLLBACK|COMMIT)$/.test(verb)) result.body++;
+    else result.other++;
+  };
+  const options = (sequelize as unknown as { options: { logging?: unknown } }).options;
+  const previous = options.logging;
+  options.logging = record;
+  try {
+    await strategy.runOne(n, (phase) => {
+      if (phase === 'write request') inBody = false;
+    });
+  } finally {
+    options.logging = previous;
+  }
+  return result;
+}

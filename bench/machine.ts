@@ -1,0 +1,33 @@
+// The machine line printed at the start of every run and written into the report.
+import os from 'node:os';
+import type { AdminConnection } from './databases.ts';
+
+export interface MachineInfo {
+  node: string;
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  platform: string;
+  postgres: string;
+  /** 'embedded' or 'DATABASE_URL'. */
+  postgresSource: string;
+}
+
+export async function machineInfo(admin: AdminConnection, embedded: boolean): Promise<MachineInfo> {
+  const full = await admin.serverVersion();
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    cpu: cpus[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    // "PostgreSQL 18.1 on x86_64-pc-linux-gnu, compiled by ..." -> "PostgreSQL 18.1"
+    postgres: /^PostgreSQL \S+/.exec(full)?.[0] ?? full,
+    postgresSource: embedded ? 'embedded' : 'DATABASE_URL',
+  };
+}
+
+export function machineLine(m: MachineInfo): string {
+  return `${m.postgres} (${m.postgresSource}), Node ${m.node}, ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, ${m.platform}`;
+}

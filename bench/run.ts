@@ -1,0 +1,225 @@
+// `npm run bench`: what per-test isolation costs, strategy by strategy.
+//
+//   npm run bench                 full run (a few minutes), rewrites docs/benchmarks.md and its charts
+//   npm run bench -- --quick      smoke test for CI (under a minute), writes to .tmp/ only
+//   npm run bench -- --rounds 300 more interleaved rounds
+//
+// One process, one PostgreSQL (embedded, or the server in DATABASE_URL), five
+// strategies on the same workload, interleaved; then scaling runs and Vitest
+// runs. The embedded server is stopped on every way out (startPostgres also
+// handles SIGINT/SIGTERM and process exit).
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { startPostgres } from '../src/db/embedded-postgres.ts';
+import { withDatabase } from '../src/db/admin.ts';
+import { AdminConnection, BENCH_PREFIX, createBenchTemplate, dropBenchDatabases } from './databases.ts';
+import { countStatements, runDiagnostics, type StatementCount } from './diagnostics.ts';
+import { machineInfo, machineLine } from './machine.ts';
+import { runHeadToHead, runInterleaved, TestCounter, timeSerial } from './measure.ts';
+import { Progress } from './progress.ts';
+import { checkTargets, headToHeadSummary, summarise, type BenchResults, type ScalingPoint } from './results.ts';
+import { renderReport } from './report.ts';
+import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
+import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
+import { costChart, scalingChart, type Series } from './svg.ts';
+import { SUITE_CONFIG, SUITE_DIR, timeVitest, writeWorkloadSuite, type VitestRun } from './vitest-runs.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    'no-vitest': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  console.log('Usage: npm run bench [-- --quick] [-- --rounds N] [-- --no-vitest]');
+  process.exit(0);
+}
+
+const quick = args.quick;
+const rounds = args.rounds ? Number(args.rounds) : quick ? 12 : 200;
+const warmupRounds = quick ? 3 : 20;
+const scalingCounts = quick ? [20, 50, 100] : [100, 500, 1000];
+const suiteCounts = [100, 500, 1000];
+const headToHeadPairs = quick ? 40 : 500;
+const scalingRepeats = quick ? 1 : 3;
+const SUITE_TESTS_PER_FILE = 50;
+if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${args.rounds}`);
+
+// Full runs regenerate the committed report; quick runs never touch it.
+const outDir = quick ? '.tmp' : 'docs';
+const reportPath = join(outDir, 'benchmarks.md');
+const costSvgPath = join(outDir, 'benchmarks-cost.svg');
+const scalingSvgPath = join(outDir, 'benchmarks-scaling.svg');
+
+const progress = new Progress();
+
+async function main(): Promise<void> {
+  progress.log(`[bench] ${quick ? 'quick mode (smoke test): ' : ''}${rounds} interleaved rounds after ${warmupRounds} warm-up rounds; report -> ${reportPath}`);
+  const postgres = await startPostgres();
+  let admin: AdminConnection | undefined;
+  const strategies: Strategy[] = [];
+  try {
+    admin = await AdminConnection.open(postgres.url);
+    const machine = await machineInfo(admin, postgres.embedded);
+    progress.log(`[bench] ${machineLine(machine)}`);
+    const benchStart = performance.now();
+    const loadStart = os.loadavg()[0]!;
+    if (loadStart > machine.cores / 2) progress.log(`[bench] note: load average ${loadStart.toFixed(2)} on ${machine.cores} cores before the run; other work will add noise`);
+
+    const stale = await dropBenchDatabases(postgres.url);
+    if (stale.length) progress.log(`[bench] dropped ${stale.length} database(s) left by an earlier run: ${stale.join(', ')}`);
+    await createBenchTemplate(postgres.url);
+    strategies.push(...(await createStrategies({ serverUrl: postgres.url, admin })));
+    const counter = new TestCounter();
+
+    // 1. The interleaved runs.
+    const samples = await runInterleaved(strategies, { warmupRounds, rounds, counter, progress });
+    progress.clear();
+    const labels = new Map(strategies.map((s) => [s.key, { label: s.label, description: s.description, connections: s.server.connections, requests: s.server.requests }]));
+
+    // 2. Did each strategy isolate? (The floor keeps its rows on purpose.)
+    for (const strategy of strategies) {
+      if (strategy.key === 'none') continue;
+      const left = await strategy.leftovers();
+      if (Object.keys(left).length > 0) throw new Error(`${strategy.label} left rows behind: ${JSON.stringify(left)}`);
+    }
+    progress.log('[bench] isolation verified: shared transaction, TRUNCATE, DELETE and database per test left no rows');
+
+    // 3. Statement counts (one untimed test each) and the kit-path diagnostics.
+    const statements = new Map<StrategyKey, StatementCount | undefined>();
+    for (const strategy of strategies) statements.set(strategy.key, await countStatements(strategy, counter.next()));
+    progress.update('diagnostics', 0, 1);
+    const diagnostics = await runDiagnostics(withDatabase(postgres.url, `${BENCH_PREFIX}_shared`), quick);
+    progress.update('diagnostics', 1, 1);
+    progress.clear();
+
+    // 4. The kit against none alone, for a quieter estimate of its overhead.
+    const shared = strategies.find((s) => s.key === 'shared')!;
+    const noneStrategy = strategies.find((s) => s.key === 'none')!;
+    const h2h = await runHeadToHead(noneStrategy, shared, headToHeadPairs, counter, progress);
+    const headToHead = headToHeadSummary(h2h.a, h2h.b);
+    progress.clear();
+
+    // 5. Scaling: N tests back to back under the shared transaction, each count
+    // measured `scalingRepeats` times in alternating order (up, down, up) so
+    // drift does not favour one count; the median run is reported.
+    const scalingRuns = new Map<number, number[]>(scalingCounts.map((c) => [c, []]));
+    for (let rep = 0; rep < scalingRepeats; rep++) {
+      const order = rep % 2 === 0 ? scalingCounts : [...scalingCounts].reverse();
+      for (const count of order) {
+        const label = `scaling: ${count} tests, shared transaction${scalingRepeats > 1 ? ` (run ${rep + 1}/${scalingRepeats})` : ''}`;
+        scalingRuns.get(count)!.push(await timeSerial(shared, count, counter, progress, label));
+        progress.clear();
+      }
+    }
+    const inProcess: ScalingPoint[] = scalingCounts.map((count) => ({ count, ms: median(scalingRuns.get(count)!), runsMs: scalingRuns.get(count)! }));
+
+    for (const strategy of strategies.splice(0)) await strategy.close();
+
+    // 6. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
+    const vitestSuite: (VitestRun & { count: number })[] = [];
+    const e2eWorkers: VitestRun[] = [];
+    let vitestSkipped: string | undefined;
+    if (quick) vitestSkipped = 'quick mode';
+    else if (args['no-vitest']) vitestSkipped = '--no-vitest';
+    else {
+      for (const count of suiteCounts) {
+        await writeWorkloadSuite(count, SUITE_TESTS_PER_FILE);
+        progress.update(`vitest: ${count} generated workload tests, 2 workers`, 0, 1);
+        vitestSuite.push({ count, ...(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url)) });
+        progress.update(`vitest: ${count} generated workload tests, 2 workers`, 1, 1, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);
+        progress.clear();
+      }
+      for (const workers of [1, 2]) {
+        progress.update(`vitest: src/e2e, ${workers} worker(s)`, 0, 1);
+        e2eWorkers.push(await timeVitest(['src/e2e'], workers, postgres.url));
+        progress.update(`vitest: src/e2e, ${workers} worker(s)`, 1, 1, `${formatSeconds(e2eWorkers.at(-1)!.wallMs)} s`);
+        progress.clear();
+      }
+    }
+
+    const results: BenchResults = {
+      quick,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      machine,
+      warmupRounds,
+      rounds,
+      strategies: summarise(samples, labels, statements),
+      inProcess,
+      vitestSuite,
+      e2eWorkers,
+      ...(vitestSkipped ? { vitestSkipped } : {}),
+      diagnostics,
+      headToHead,
+      load: { start: loadStart, end: os.loadavg()[0]! },
+      benchWallMs: performance.now() - benchStart,
+    };
+    await writeOutputs(results);
+    printSummary(results);
+  } finally {
+    progress.clear();
+    for (const strategy of strategies) await strategy.close().catch(() => {});
+    await admin?.close().catch(() => {});
+    await dropBenchDatabases(postgres.url).catch((error: unknown) => console.error('[bench] could not drop the bench databases:', error));
+    await postgres.stop();
+  }
+}
+
+async function writeOutputs(r: BenchResults): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  const none = r.strategies.find((s) => s.key === 'none')!;
+  const cost = costChart(
+    r.strategies.map((s) => ({ label: s.label, floorMs: none.medianMs, medianMs: s.medianMs, p95Ms: s.p95Ms, highlight: s.key === 'shared' })),
+    'Per-test cost by isolation strategy (lower is better)',
+  );
+  const series: Series[] = [];
+  if (r.inProcess.length > 0) {
+    const base = r.inProcess[0]!;
+    series.push({ name: 'shared transaction, in-process (measured)', color: '#2f9e44', points: r.inProcess });
+    series.push({
+      name: `linear from ${base.count} tests`,
+      color: '#9aa5b1',
+      dashed: true,
+      points: [{ count: 0, ms: 0 }, ...r.inProcess.map((p) => ({ count: p.count, ms: (base.ms * p.count) / base.count }))],
+    });
+  }
+  const okSuite = r.vitestSuite.filter((run) => run.exitCode === 0);
+  if (okSuite.length > 0) series.push({ name: 'Vitest, 2 workers, generated suite (measured)', color: '#1c7ed6', points: okSuite.map((run) => ({ count: run.count, ms: run.wallMs })) });
+  const scaling = scalingChart(series, 'Wall time against number of tests (shared transaction)', { msPerTest: 10, label: 'target: 1,000 tests in 10 s (10 ms per test)' });
+  await writeFile(costSvgPath, cost);
+  await writeFile(scalingSvgPath, scaling);
+  const rel = (path: string) => relative(dirname(reportPath), path).split('\\').join('/');
+  await writeFile(reportPath, renderReport(r, { costSvg: rel(costSvgPath), scalingSvg: rel(scalingSvgPath) }));
+  await writeFile(join('.tmp', quick ? 'benchmarks-quick.json' : 'benchmarks.json'), `${JSON.stringify(r, null, 2)}\n`).catch(() => {});
+}
+
+function printSummary(r: BenchResults): void {
+  const rows = r.strategies.map((s) => [s.label, formatMs(s.medianMs), formatMs(s.p95Ms), s.key === 'none' ? '–' : formatMs(s.overheadMs), formatRatio(s.ratioToShared)]);
+  const header = ['strategy', 'median ms', 'p95 ms', 'overhead ms', 'vs shared'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${fmt(header)}\n${fmt(rows[0]!.map((_, i) => '-'.repeat(widths[i]!)))}`);
+  for (const row of rows) console.log(fmt(row));
+  console.log(`\nscaling (shared transaction, in-process): ${r.inProcess.map((p) => `${p.count} tests ${formatSeconds(p.ms)} s`).join(', ')}`);
+  for (const run of r.vitestSuite) console.log(`vitest, ${run.count} generated tests, ${run.workers} workers: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
+  for (const run of r.e2eWorkers) console.log(`vitest src/e2e, ${run.workers} worker(s): ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
+  console.log(r.quick ? '\ntargets (quick mode: too few samples to judge; shown, not asserted):' : '\ntargets:');
+  for (const c of checkTargets(r)) console.log(`  ${c.met === undefined ? 'n/a   ' : c.met ? 'met   ' : 'MISSED'}  ${c.target}: ${c.measured}${c.margin ? ` (${c.margin})` : ''}`);
+  console.log(`\nreport: ${reportPath}${r.quick ? ' (quick mode: docs/benchmarks.md left alone; no timing is asserted)' : ''}`);
+  console.log(`suite files for the Vitest runs: ${SUITE_DIR}/`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    progress.clear();
+    console.error('[bench] failed:', error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,42 @@
+// The unit of work every strategy runs once per "test", exactly as the issue
+// defines it: a user, a tournament and a category created through the
+// factories, then two authenticated HTTP requests over axios to the in-process
+// server (a read and a write), with assertions. Only the isolation around it
+// changes from one strategy to the next.
+import assert from 'node:assert/strict';
+import { signSessionToken } from '../src/app/auth/session.ts';
+import { createTestClient } from '../src/testing/index.ts';
+import { BENCH_SESSION_SECRET, type AppDatabase } from './stage.ts';
+
+/** Marks the end of a named phase of the current test (for the per-phase breakdown). */
+export type Lap = (phase: string) => void;
+
+export const WORKLOAD_PHASES = ['user', 'tournament + category', 'read request', 'write request'] as const;
+
+export async function runWorkload(db: AppDatabase, baseUrl: string, n: number, lap: Lap): Promise<void> {
+  const { factories } = db;
+
+  // The user signs in the way the kit's clientFor does: a real token for a fresh user.
+  const user = await factories.user('staff');
+  const token = await signSessionToken(user.id, BENCH_SESSION_SECRET);
+  lap('user');
+
+  const tournament = await factories.tournament();
+  const category = await factories.category({ tournamentId: tournament.id });
+  assert.equal(category.tournamentId, tournament.id);
+  lap('tournament + category');
+
+  const client = createTestClient(baseUrl, { authorization: `Bearer ${token}` });
+
+  const read = await client.get(`/tournaments/${tournament.id}`);
+  assert.equal(read.status, 200, `GET /tournaments/:id answered ${read.status}: ${JSON.stringify(read.data)}`);
+  assert.equal(read.data.id, tournament.id);
+  assert.equal(read.data.name, tournament.name);
+  lap('read request');
+
+  const write = await client.post(`/tournaments/${tournament.id}/categories`, { name: `Bench write ${n}` });
+  assert.equal(write.status, 201, `POST /tournaments/:id/categories answered ${write.status}: ${JSON.stringify(write.data)}`);
+  assert.equal(write.data.tournamentId, tournament.id);
+  assert.notEqual(write.data.id, category.id);
+  lap('write request');
+}
