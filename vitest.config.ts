@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'prototypes/**/*.test.ts'],
     // Starts PostgreSQL (embedded unless DATABASE_URL is set) and migrates the template once.
     globalSetup: ['src/e2e/global-setup.ts'],
+    reporters: ['default', './scripts/verdict-reporter.ts'],
     pool: 'forks',
     // The kit's aroundEach hook is registered when a file imports its fixtures:
     // that needs every file to get a fresh module graph (Vitest's default).
