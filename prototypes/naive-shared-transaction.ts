@@ -7,22 +7,17 @@ import type { Sequelize, Transaction } from 'sequelize';
 import { clsNamespace } from '../src/testing/index.ts';
 
 export class NaiveSharedTransaction {
-  /** The transaction of the test that is running now, for the overrides. */
-  current: Transaction | undefined;
-  private readonly sequelize: Sequelize;
+  /** The transaction of the test that is running now, and its Sequelize instance, for the overrides. */
+  private current: { sequelize: Sequelize; transaction: Transaction } | undefined;
   private savepoints = 0;
-
-  constructor(sequelize: Sequelize) {
-    this.sequelize = sequelize;
-  }
 
   /**
    * Runs a test body inside a fresh transaction bound in CLS (so its queries
    * need no `transaction` option), then rolls the transaction back.
    */
-  async run<T>(body: (transaction: Transaction) => Promise<T>): Promise<T> {
-    const transaction = await this.sequelize.transaction();
-    this.current = transaction;
+  async run<T>(sequelize: Sequelize, body: (transaction: Transaction) => Promise<T>): Promise<T> {
+    const transaction = await sequelize.transaction();
+    this.current = { sequelize, transaction };
     try {
       return await clsNamespace.run(() => {
         clsNamespace.set('transaction', transaction);
@@ -42,7 +37,7 @@ export class NaiveSharedTransaction {
   bindOverride(): RequestHandler {
     return (_req, _res, next) => {
       clsNamespace.run(() => {
-        clsNamespace.set('transaction', this.current);
+        clsNamespace.set('transaction', this.current?.transaction);
         next();
       });
     };
@@ -55,9 +50,10 @@ export class NaiveSharedTransaction {
    */
   savepointOverride(): RequestHandler {
     return (_req, res, next) => {
-      const transaction = this.current;
+      if (!this.current) throw new Error('a request arrived outside NaiveSharedTransaction.run()');
+      const { sequelize, transaction } = this.current;
       const name = `naive_request_${++this.savepoints}`;
-      const sql = (statement: string) => this.sequelize.query(statement, { transaction });
+      const sql = (statement: string) => sequelize.query(statement, { transaction });
       sql(`SAVEPOINT ${name}`).then(() => {
         res.once('finish', () => {
           // Once the response is out nobody is listening any more: a failure here is only logged.

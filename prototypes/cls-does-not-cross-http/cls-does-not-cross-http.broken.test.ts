@@ -21,13 +21,12 @@ const topic = 'cls-does-not-cross-http';
 Sequelize.useCLS(clsNamespace);
 
 let old: ScratchApp;
-let shared: NaiveSharedTransaction;
+const shared = new NaiveSharedTransaction();
 let server: Server;
 let staff: string;
 
 beforeAll(async () => {
   old = await startScratchApp(topic);
-  shared = new NaiveSharedTransaction(old.sequelize);
   // Committed once for the file, so that the 404 below is about the tournament alone.
   staff = await old.bearer(await old.factories.user('staff'));
   // One server per file, started outside any test: the usual setup.
@@ -42,7 +41,7 @@ afterAll(async () => {
 
 /** The test body in CLS: the fixture joins the transaction without a `transaction` option, then one request. */
 function fetchFixtureTournamentInCls() {
-  return shared.run(async () => {
+  return shared.run(old.sequelize, async () => {
     const tournament = await old.factories.tournament({ name: 'Spring Jam' });
     const seenByTheTest = await old.models.Tournament.count();
     // ❌ the handler runs in the server socket's async context, which holds no transaction.

@@ -1,0 +1,67 @@
+// Scenario: to make fixture rows visible to the app's connections, the test
+// commits them (no transaction at all). The request then works, but the row
+// outlives the test: the next test starts with a tournament it did not create,
+// and creating the same name again is a 409. The usual cure is to TRUNCATE
+// every table after each test; the last test times that cleanup over a typical
+// test's rows (the fixed twin times the kit's rollback over the same rows).
+// Everything here runs on a scratch database of its own, dropped afterwards.
+import request from 'supertest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { countRows } from '../../src/testing/index.ts';
+import { startScratchApp, type ScratchApp } from '../scratch-app.ts';
+import { recordOutcome } from '../verdict.ts';
+import { createTypicalTestRows, formatCost, ITERATIONS } from './cleanup-cost.ts';
+
+const topic = 'commit-workaround-leaks';
+let old: ScratchApp;
+let staff: string;
+
+beforeAll(async () => {
+  old = await startScratchApp(topic);
+  staff = await old.bearer(await old.factories.user('staff'));
+});
+afterAll(async () => {
+  await old?.drop();
+});
+
+test('when a test commits its fixture, then its request sees it: 200', async ({ task }) => {
+  // ❌ committed for good: visible to the app's pool, and to every later test.
+  const tournament = await old.models.Tournament.create({ name: 'Spring Jam' });
+
+  const res = await request(old.app).get(`/tournaments/${tournament.id}`).set('authorization', staff);
+
+  recordOutcome(task, { topic, side: 'old', outcome: `committed fixture: ${res.status}` });
+  expect(res.status).toBe(200);
+});
+
+test.fails('when the next test starts, then the tournaments table is empty (the naive expectation)', async ({ task }) => {
+  const rows = await old.models.Tournament.count();
+  recordOutcome(task, { topic, side: 'old', outcome: `next test finds ${rows} row(s)` });
+  expect(rows).toBe(0);
+});
+
+test('when an earlier test committed "Spring Jam", then this test finds its row and creating the name again is a 409', async ({ task }) => {
+  const leaked = await old.models.Tournament.count();
+  const res = await request(old.app).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' });
+
+  recordOutcome(task, { topic, side: 'old', outcome: `next test finds ${leaked} leaked row, same name: ${res.status}` });
+  expect(leaked).toBe(1);
+  expect(res.status).toBe(409);
+});
+
+test('when every test cleans up with TRUNCATE instead, then each one pays for it (timed over 20 tests)', async ({ task }) => {
+  const tables = Object.values(old.models)
+    .map((model) => `"${String(model.getTableName())}"`)
+    .join(', ');
+  const samples: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    await createTypicalTestRows(old.factories); // committed, like every fixture of this approach
+    const started = performance.now();
+    await old.sequelize.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    samples.push(performance.now() - started);
+  }
+
+  recordOutcome(task, { topic, side: 'old', outcome: formatCost('TRUNCATE cleanup', samples) });
+  expect(await countRows(old.url)).toEqual({});
+  expect(samples).toHaveLength(ITERATIONS);
+});
