@@ -40,10 +40,12 @@ function duplicateThenList() {
   return shared
     .run(old.sequelize, async () => {
       const staff = await old.bearer(await old.factories.user('staff'));
+      // #region old
       const first = await request(old.app).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' });
       // ❌ the unique violation aborts the shared transaction; nothing rolls back to a savepoint.
       const duplicate = await request(old.app).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' });
       const next = await request(old.app).get('/tournaments').set('authorization', staff);
+      // #endregion old
       const testBodyQuery = await old.models.Tournament.count().then(
         () => 'ok',
         (error: unknown) => sqlState(error) ?? String(error),
@@ -61,6 +63,7 @@ test.fails('when a duplicate name gets 409, then the next request of the same te
   expect(seen.next).toBe(200);
 });
 
+// #region old-outcome
 test('when a request fails with 409 without a savepoint, then the transaction is aborted: the next request is a 500 with SQLSTATE 25P02', async ({ task }) => {
   const seen = await duplicateThenList();
   recordOutcome(task, {
@@ -74,3 +77,4 @@ test('when a request fails with 409 without a savepoint, then the transaction is
   expect(seen.loggedState).toBe('25P02');
   expect(seen.testBodyQuery).toBe('25P02');
 });
+// #endregion old-outcome

@@ -8,6 +8,7 @@ import { recordOutcome } from '../verdict.ts';
 
 const topic = 'aborted-transaction';
 
+// #region new
 test('when a duplicate name gets 409, then the next request of the same test still works: 200', async ({ clientFor, app, task }) => {
   const staff = await clientFor('staff');
   const first = await staff.post('/tournaments', { name: 'Spring Jam' });
@@ -24,3 +25,4 @@ test('when a duplicate name gets 409, then the next request of the same test sti
   expect(next.data.items).toHaveLength(1);
   expect(count).toBe(1);
 });
+// #endregion new

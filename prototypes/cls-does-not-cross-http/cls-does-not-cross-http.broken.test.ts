@@ -39,6 +39,7 @@ afterAll(async () => {
   await old?.drop();
 });
 
+// #region old
 /** The test body in CLS: the fixture joins the transaction without a `transaction` option, then one request. */
 function fetchFixtureTournamentInCls() {
   return shared.run(old.sequelize, async () => {
@@ -49,6 +50,7 @@ function fetchFixtureTournamentInCls() {
     return { res, seenByTheTest };
   });
 }
+// #endregion old
 
 test.fails('when the test body runs in a CLS transaction, then its requests see the fixture (the naive expectation)', async ({ task }) => {
   const { res } = await fetchFixtureTournamentInCls();
@@ -56,9 +58,11 @@ test.fails('when the test body runs in a CLS transaction, then its requests see 
   expect(res.status).toBe(200);
 });
 
+// #region old-outcome
 test('when the test body sees its fixture through CLS, then the request still gets 404', async ({ task }) => {
   const { res, seenByTheTest } = await fetchFixtureTournamentInCls();
   recordOutcome(task, { topic, side: 'old', outcome: `test body sees ${seenByTheTest} row, request gets ${res.status}` });
   expect(seenByTheTest).toBe(1);
   expect(res.status).toBe(404);
 });
+// #endregion old-outcome

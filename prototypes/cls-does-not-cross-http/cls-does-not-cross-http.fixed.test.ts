@@ -8,6 +8,7 @@ import { recordOutcome } from '../verdict.ts';
 
 const topic = 'cls-does-not-cross-http';
 
+// #region new
 test('when the test body sees its fixture through CLS, then the request sees it too: 200', async ({ factories, clientFor, app, task }) => {
   const tournament = await factories.tournament({ name: 'Spring Jam' });
   const seenByTheTest = await app.models.Tournament.count();
@@ -20,3 +21,4 @@ test('when the test body sees its fixture through CLS, then the request sees it 
   expect(seenByTheTest).toBe(1);
   expect(res.status).toBe(200);
 });
+// #endregion new

@@ -24,6 +24,7 @@ afterAll(async () => {
   await old?.drop();
 });
 
+// #region old
 test('when a test commits its fixture, then its request sees it: 200', async ({ task }) => {
   // ❌ committed for good: visible to the app's pool, and to every later test.
   const tournament = await old.models.Tournament.create({ name: 'Spring Jam' });
@@ -33,6 +34,7 @@ test('when a test commits its fixture, then its request sees it: 200', async ({ 
   recordOutcome(task, { topic, side: 'old', outcome: `committed fixture: ${res.status}` });
   expect(res.status).toBe(200);
 });
+// #endregion old
 
 test.fails('when the next test starts, then the tournaments table is empty (the naive expectation)', async ({ task }) => {
   const rows = await old.models.Tournament.count();
@@ -40,6 +42,7 @@ test.fails('when the next test starts, then the tournaments table is empty (the 
   expect(rows).toBe(0);
 });
 
+// #region old-outcome
 test('when an earlier test committed "Spring Jam", then this test finds its row and creating the name again is a 409', async ({ task }) => {
   const leaked = await old.models.Tournament.count();
   const res = await request(old.app).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' });
@@ -48,6 +51,7 @@ test('when an earlier test committed "Spring Jam", then this test finds its row 
   expect(leaked).toBe(1);
   expect(res.status).toBe(409);
 });
+// #endregion old-outcome
 
 test('when every test cleans up with TRUNCATE instead, then each one pays for it (timed over 20 tests)', async ({ task }) => {
   const tables = Object.values(old.models)

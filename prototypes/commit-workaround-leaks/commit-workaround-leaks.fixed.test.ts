@@ -21,6 +21,7 @@ test('when a test creates its fixture, then its request sees it: 200', async ({ 
   expect(res.status).toBe(200);
 });
 
+// #region new
 test('when the next test starts, then the table is empty and the same name is free: 201', async ({ clientFor, app, task }) => {
   const left = await app.models.Tournament.count();
   const staff = await clientFor('staff');
@@ -31,6 +32,7 @@ test('when the next test starts, then the table is empty and the same name is fr
   expect(left).toBe(0);
   expect(res.status).toBe(201);
 });
+// #endregion new
 
 test('when every test rolls back instead, then cleanup costs a BEGIN and a ROLLBACK (timed over 20 tests)', async ({ app, task }) => {
   const samples: number[] = [];

@@ -40,12 +40,14 @@ function failedLoginBesideCreate() {
   return shared.run(old.sequelize, async () => {
     const user = await old.factories.user('staff');
     const staff = await old.bearer(user);
+    // #region old
     // ❌ no lock: both requests' savepoints interleave on the test's one connection.
     const [login, created] = await Promise.all([
       request(server).post('/auth/login').send({ email: user.email, password: 'not the password' }),
       request(server).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' }),
     ]);
     const kept = await old.models.Tournament.count();
+    // #endregion old
     return { login: login.status, created: created.status, kept };
   });
 }
@@ -56,6 +58,7 @@ test.fails('when a failed login and a create run at once, then the created tourn
   expect(seen.kept).toBe(1);
 });
 
+// #region old-outcome
 test("when the login's 401 rolls back to its savepoint, then the create answered 201 has silently lost its row", async ({ task }) => {
   const seen = await failedLoginBesideCreate();
   recordOutcome(task, { topic, side: 'old', outcome: `login ${seen.login} beside create ${seen.created}: ${seen.kept} of 1 row kept (write lost, no error)` });
@@ -63,3 +66,4 @@ test("when the login's 401 rolls back to its savepoint, then the create answered
   expect(seen.created).toBe(201);
   expect(seen.kept).toBe(0);
 });
+// #endregion old-outcome

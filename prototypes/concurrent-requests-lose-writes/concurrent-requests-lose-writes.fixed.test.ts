@@ -8,6 +8,7 @@ import { recordOutcome } from '../verdict.ts';
 
 const topic = 'concurrent-requests-lose-writes';
 
+// #region new
 test('when a failed login and a create run at once, then the created tournament is kept', async ({ factories, clientFor, app, task }) => {
   const user = await factories.user('staff');
   const [anonymous, staff] = [await clientFor(), await clientFor('staff')];
@@ -24,3 +25,4 @@ test('when a failed login and a create run at once, then the created tournament 
   expect(created.status).toBe(201);
   expect(kept).toBe(1);
 });
+// #endregion new

@@ -22,6 +22,7 @@ afterAll(async () => {
   await old?.drop();
 });
 
+// #region old
 /** Creates the fixture in the test's transaction, asks for it over HTTP, rolls back. */
 async function fetchFixtureTournament() {
   const transaction = await old.sequelize.transaction();
@@ -33,6 +34,7 @@ async function fetchFixtureTournament() {
     await transaction.rollback();
   }
 }
+// #endregion old
 
 test.fails('when a fixture creates a tournament, then GET /tournaments/:id returns it (the naive expectation)', async ({ task }) => {
   const res = await fetchFixtureTournament();
@@ -40,9 +42,11 @@ test.fails('when a fixture creates a tournament, then GET /tournaments/:id retur
   expect(res.status).toBe(200);
 });
 
+// #region old-outcome
 test("when the fixture's row is uncommitted, then the request on the app's pool gets 404", async ({ task }) => {
   const res = await fetchFixtureTournament();
   recordOutcome(task, { topic, side: 'old', outcome: `${res.status} ${res.body?.error?.message ?? ''}`.trim() });
   expect(res.status).toBe(404);
   expect(res.body.error.code).toBe('not_found');
 });
+// #endregion old-outcome

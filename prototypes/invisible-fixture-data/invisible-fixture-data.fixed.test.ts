@@ -8,6 +8,7 @@ import { recordOutcome } from '../verdict.ts';
 
 const topic = 'invisible-fixture-data';
 
+// #region new
 test('when a fixture creates a tournament, then GET /tournaments/:id returns it: 200', async ({ factories, clientFor, task }) => {
   const tournament = await factories.tournament({ name: 'Spring Jam' });
   const staff = await clientFor('staff');
@@ -19,3 +20,4 @@ test('when a fixture creates a tournament, then GET /tournaments/:id returns it:
   expect(res.status).toBe(200);
   expect(res.data).toMatchObject({ id: tournament.id, name: 'Spring Jam' });
 });
+// #endregion new

@@ -48,10 +48,12 @@ test('when the server closes with a request in flight, then close() returns at o
     );
   await requestArrived; // the request is now in the kit's override, on its way to SELECT 1
 
+  // #region new
   const started = performance.now();
   // ✅ closeAllConnections(): the busy keep-alive socket is destroyed at once.
   await server.close();
   const closeMs = Math.round(performance.now() - started);
+  // #endregion new
   const fate = await inFlight;
   await handlerAnswered; // its queries ran inside the test's transaction, before the rollback
 

@@ -54,12 +54,14 @@ test.fails('when staff builds the bracket of a fixture category, then 201 (the n
   expect(res.status).toBe(201);
 });
 
+// #region old-outcome
 test("when the app opens its own transaction, then it cannot see the test's uncommitted category: 404", async ({ task }) => {
   const res = await shared.run(old.sequelize, async () => buildBracket((await categoryWithTwoDancers()).id));
   recordOutcome(task, { topic, side: 'old', outcome: `fixture category: ${res.status}` });
   expect(res.status).toBe(404);
   expect(res.body.error.message).toBe('Category not found');
 });
+// #endregion old-outcome
 
 test("when the category is committed, then the bracket's own COMMIT is real and its battle outlives the test's rollback", async ({ task }) => {
   const category = await categoryWithTwoDancers(); // committed, so the app's connection sees it
@@ -77,11 +79,13 @@ test("when the test holds a lock on the category's row, then the bracket waits f
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     const { status, waitedMs } = await shared.run(old.sequelize, async () => {
+      // #region old-lock
       await category.update({ name: 'Renamed by the test' }); // row lock held by the test's transaction
       const started = performance.now();
       // ❌ the bracket's new connection blocks on that lock; the test waits for the response.
       const res = await buildBracket(category.id);
       return { status: res.status, waitedMs: Math.round(performance.now() - started) };
+      // #endregion old-lock
     });
     const state = logged.mock.calls.map((args) => (args[1] as { parent?: { code?: string } })?.parent?.code).find(Boolean);
 

@@ -16,6 +16,7 @@ async function categoryWithTwoDancers(factories: Factories) {
   return category;
 }
 
+// #region new
 test('when staff builds the bracket of a fixture category, then 201 and the test sees its battle', async ({ factories, clientFor, app, task }) => {
   const category = await categoryWithTwoDancers(factories);
   const staff = await clientFor('staff');
@@ -28,6 +29,7 @@ test('when staff builds the bracket of a fixture category, then 201 and the test
   expect(res.status).toBe(201);
   expect(battles).toBe(1);
 });
+// #endregion new
 
 test("when the test holds a lock on the category's row, then the bracket does not wait: 201", async ({ factories, clientFor, task }) => {
   const category = await categoryWithTwoDancers(factories);
