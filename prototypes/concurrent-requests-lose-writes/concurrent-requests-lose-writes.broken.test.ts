@@ -8,6 +8,7 @@
 // RELEASE, and then the login's 401 rolls back to ITS savepoint, which undoes
 // the INSERT made after it. The create was answered 201, no error is raised
 // anywhere, and the tournament is gone. Runs on a scratch database.
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { Sequelize } from 'sequelize';
@@ -41,14 +42,19 @@ function failedLoginBesideCreate() {
     const user = await old.factories.user('staff');
     const staff = await old.bearer(user);
     // #region old
-    // ❌ no lock: both requests' savepoints interleave on the test's one connection.
-    const [login, created] = await Promise.all([
-      request(server).post('/auth/login').send({ email: user.email, password: 'not the password' }),
-      request(server).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' }),
-    ]);
+    // The login goes first; the create is sent once the login has reached the server.
+    const loginArrived = once(server, 'request');
+    const login = request(server)
+      .post('/auth/login')
+      .send({ email: user.email, password: 'not the password' })
+      .then((res) => res.status);
+    await loginArrived;
+    // ❌ no lock: the create's savepoint nests inside the login's, on the test's one connection.
+    const created = await request(server).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' });
+    const loginStatus = await login;
     const kept = await old.models.Tournament.count();
     // #endregion old
-    return { login: login.status, created: created.status, kept };
+    return { login: loginStatus, created: created.status, kept };
   });
 }
 
