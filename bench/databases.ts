@@ -46,6 +46,9 @@ export class AdminConnection {
 
   static async open(serverUrl: string): Promise<AdminConnection> {
     const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+    // An idle connection whose server goes away (Ctrl-C stops the embedded
+    // server) emits 'error'; unhandled, that would crash with a stack trace.
+    client.on('error', () => {});
     await client.connect();
     return new AdminConnection(client);
   }

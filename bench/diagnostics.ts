@@ -16,6 +16,8 @@ export interface Diagnostics {
   roundTripMs: number;
   /** `SAVEPOINT s` + `RELEASE SAVEPOINT s` on an open pg connection: what each request adds. */
   savepointPairMs: number;
+  /** The same pair sent the way the request override sends it: `sequelize.query` on the test's transaction. */
+  savepointPairSequelizeMs: number;
   /** `BEGIN` + `ROLLBACK` on an open pg connection: what each test adds. */
   beginRollbackMs: number;
   /** `sequelize.query('SELECT 1')` outside any test (CLS lookup and pass-through guard included). */
@@ -72,6 +74,7 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
   const sequelize = createSequelize(databaseUrl);
   let sequelizeQueryMs: number;
   let guardedQueryMs: number;
+  let savepointPairSequelizeMs: number;
   let sessionMs: number;
   try {
     await timeEach(50, () => sequelize.query('SELECT 1'));
@@ -82,6 +85,18 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
         await timeEach(50, () => sequelize.query('SELECT 1'));
         return median(await timeEach(n, () => sequelize.query('SELECT 1')));
       });
+      // As the override does it: inside the request's context, which already holds the lock.
+      savepointPairSequelizeMs = await kitStorage.run(
+        { values: new Map<string, unknown>([['transaction', session.transaction]]), session, holdsLock: true },
+        async () => {
+          const pair = async () => {
+            await sequelize.query('SAVEPOINT diag', { transaction: session.transaction });
+            await sequelize.query('RELEASE SAVEPOINT diag', { transaction: session.transaction });
+          };
+          await timeEach(50, pair);
+          return median(await timeEach(n, pair));
+        },
+      );
     } finally {
       await session.end();
     }
@@ -103,7 +118,7 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
 
   const passwordHashMs = median(await timeEach(quick ? 3 : 10, () => hashPassword('bench-password')));
 
-  return { roundTripMs, savepointPairMs, beginRollbackMs, sequelizeQueryMs, guardedQueryMs, sessionMs, lockMicros, passwordHashMs };
+  return { roundTripMs, savepointPairMs, savepointPairSequelizeMs, beginRollbackMs, sequelizeQueryMs, guardedQueryMs, sessionMs, lockMicros, passwordHashMs };
 }
 
 /** The SQL statements one test of a strategy sends, by where they come from. */

@@ -81,14 +81,14 @@ export async function runHeadToHead(
   pairs: number,
   counter: TestCounter,
   progress: Progress,
-): Promise<{ a: number[]; b: number[] }> {
-  const out = { a: [] as number[], b: [] as number[] };
+): Promise<{ a: Sample[]; b: Sample[] }> {
+  const out = { a: [] as Sample[], b: [] as Sample[] };
   const step = Math.max(1, Math.floor(pairs / 50));
   for (let i = 0; i < pairs; i++) {
     const order = i % 2 === 0 ? ([a, b] as const) : ([b, a] as const);
     for (const strategy of order) {
-      const { totalMs } = await timeOne(strategy, counter.next());
-      (strategy === a ? out.a : out.b).push(totalMs);
+      const sample = await timeOne(strategy, counter.next());
+      (strategy === a ? out.a : out.b).push(sample);
     }
     if ((i + 1) % step === 0 || i + 1 === pairs) progress.update(`head to head: ${a.label} vs ${b.label}`, i + 1, pairs);
   }

@@ -7,6 +7,8 @@ export class Progress {
   private phase = '';
   private lastDecile = -1;
   private width = 0;
+  private ttyPhase = '';
+  private phaseStart = 0;
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
     this.tty = Boolean(stream.isTTY);
@@ -14,8 +16,13 @@ export class Progress {
 
   /** Reports `done` of `total` in `phase`; `detail` is shown on terminals only. */
   update(phase: string, done: number, total: number, detail = ''): void {
+    if (phase !== this.ttyPhase) {
+      this.ttyPhase = phase;
+      this.phaseStart = Date.now();
+    }
     const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
-    const text = `[bench] ${phase}: ${done}/${total} (${percent}%)${detail ? `  ${detail}` : ''}`;
+    const elapsed = ((Date.now() - this.phaseStart) / 1000).toFixed(0);
+    const text = `[bench] ${phase}: ${done}/${total} (${percent}%, ${elapsed} s)${detail ? `  ${detail}` : ''}`;
     if (this.tty) {
       const columns = this.stream.columns || 100;
       const line = text.length > columns - 1 ? text.slice(0, columns - 1) : text;

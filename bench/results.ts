@@ -20,8 +20,6 @@ export interface StrategySummary {
   pairedOverheadMs: number;
   /** Median per test divided by the shared transaction's. */
   ratioToShared: number;
-  /** Overhead divided by the kit's overhead (what the targets compare). */
-  overheadToKit: number;
   /** Median milliseconds of each phase. */
   phases: Record<string, number>;
   connections: number;
@@ -49,14 +47,14 @@ export interface BenchResults {
   /** Wall time of N back-to-back tests under the shared transaction, in this process. */
   inProcess: ScalingPoint[];
   /** Generated Vitest suites of the workload (2 workers), when run. */
-  vitestSuite: (VitestRun & { count: number })[];
+  vitestSuite: (VitestRun & { count: number; perFile: number })[];
   /** The repository's E2E suite under 1 and 2 workers, when run. */
   e2eWorkers: VitestRun[];
   /** Why the Vitest runs were skipped, if they were. */
   vitestSkipped?: string;
   diagnostics: Diagnostics;
   /** none and the kit alone, alternating, for a quieter estimate of the kit's overhead. */
-  headToHead: { pairs: number; noneMedianMs: number; kitMedianMs: number; overheadMs: number; pairedOverheadMs: number };
+  headToHead: HeadToHead;
   /** The 1-minute load average before and after the run (other work on the machine shows here). */
   load: { start: number; end: number };
   /** Total wall time of the benchmark run, PostgreSQL start excluded. */
@@ -72,12 +70,10 @@ export function summarise(
   const noneTotals = totals('none');
   const noneMedian = median(noneTotals);
   const sharedMedian = median(totals('shared'));
-  const kitOverhead = sharedMedian - noneMedian;
   return [...samples.keys()].map((key) => {
     const list = samples.get(key)!;
     const t = totals(key);
-    const phaseNames = [...new Set(list.flatMap((s) => Object.keys(s.phases)))];
-    const phases = Object.fromEntries(phaseNames.map((name) => [name, median(list.map((s) => s.phases[name] ?? 0))]));
+    const phases = phaseMedians(list);
     const paired = t.map((ms, i) => ms - (noneTotals[i] ?? Number.NaN)).filter(Number.isFinite);
     const overheadMs = median(t) - noneMedian;
     const info = labels.get(key)!;
@@ -91,7 +87,6 @@ export function summarise(
       overheadMs,
       pairedOverheadMs: median(paired),
       ratioToShared: median(t) / sharedMedian,
-      overheadToKit: key === 'none' || key === 'shared' ? Number.NaN : overheadMs / kitOverhead,
       phases,
       connections: info.connections,
       requests: info.requests,
@@ -114,16 +109,46 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
 const x = (v: number) => `${v.toFixed(1)}x`;
 
+export interface HeadToHead {
+  pairs: number;
+  noneMedianMs: number;
+  kitMedianMs: number;
+  overheadMs: number;
+  pairedOverheadMs: number;
+  /** Median ms of each phase, for none and for the kit. */
+  nonePhases: Record<string, number>;
+  kitPhases: Record<string, number>;
+}
+
+function phaseMedians(samples: Sample[]): Record<string, number> {
+  const names = [...new Set(samples.flatMap((s) => Object.keys(s.phases)))];
+  return Object.fromEntries(names.map((name) => [name, median(samples.map((s) => s.phases[name] ?? 0))]));
+}
+
 /** Head-to-head figures from the raw samples of the two strategies. */
-export function headToHeadSummary(none: number[], kit: number[]): BenchResults['headToHead'] {
-  const paired = kit.map((ms, i) => ms - none[i]!);
+export function headToHeadSummary(none: Sample[], kit: Sample[]): HeadToHead {
+  const noneTotals = none.map((s) => s.totalMs);
+  const kitTotals = kit.map((s) => s.totalMs);
+  const paired = kitTotals.map((ms, i) => ms - noneTotals[i]!);
   return {
     pairs: Math.min(none.length, kit.length),
-    noneMedianMs: median(none),
-    kitMedianMs: median(kit),
-    overheadMs: median(kit) - median(none),
+    noneMedianMs: median(noneTotals),
+    kitMedianMs: median(kitTotals),
+    overheadMs: median(kitTotals) - median(noneTotals),
     pairedOverheadMs: median(paired),
+    nonePhases: phaseMedians(none),
+    kitPhases: phaseMedians(kit),
   };
+}
+
+/**
+ * The kit's overhead the targets are judged on: the larger of the two
+ * estimates (five-way run, head to head), so the verdict never rests on the
+ * more flattering one.
+ */
+export function kitOverheadForTargets(r: BenchResults): { ms: number; source: string } {
+  const fiveWay = r.strategies.find((st) => st.key === 'shared')!.overheadMs;
+  return fiveWay >= r.headToHead.overheadMs ? { ms: fiveWay, source: 'five-way run' } : { ms: r.headToHead.overheadMs, source: 'head to head' };
 }
 
 export function checkTargets(r: BenchResults): TargetCheck[] {
@@ -131,12 +156,13 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   const kit = by('shared');
   const checks: TargetCheck[] = [];
 
-  const kitOverhead = kit.overheadMs;
+  const judged = kitOverheadForTargets(r);
+  const kitOverhead = judged.ms;
   checks.push({
-    target: "Kit's isolation overhead over none ≤ 1 ms per test (median)",
+    target: "Kit's isolation overhead over none ≤ 1 ms per test (median; the larger of the two estimates is judged)",
     measured:
-      `${ms(kitOverhead)} in the five-way run (paired per round: ${ms(kit.pairedOverheadMs)}); ` +
-      `head to head over ${r.headToHead.pairs} pairs: ${ms(r.headToHead.overheadMs)} (paired: ${ms(r.headToHead.pairedOverheadMs)})`,
+      `five-way run ${ms(kit.overheadMs)} (paired per round: ${ms(kit.pairedOverheadMs)}); ` +
+      `head to head over ${r.headToHead.pairs} pairs ${ms(r.headToHead.overheadMs)} (paired: ${ms(r.headToHead.pairedOverheadMs)}); judged: ${ms(kitOverhead)} (${judged.source})`,
     met: kitOverhead <= 1,
     margin: kitOverhead <= 1 ? `${ms(1 - kitOverhead)} to spare` : `missed by ${ms(kitOverhead - 1)} (${x(kitOverhead)} the budget)`,
   });
@@ -158,7 +184,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     const ratio = st.overheadMs / kitOverhead;
     checks.push({
       target: `${st.label} overhead ≥ ${factor}x the kit's`,
-      measured: `${ms(st.overheadMs)} / ${ms(kitOverhead)} = ${x(ratio)}`,
+      measured: `${ms(st.overheadMs)} / ${ms(kitOverhead)} (kit, ${judged.source}) = ${x(ratio)}`,
       met: ratio >= factor,
       margin: ratio >= factor ? `${x(ratio / factor)} the required factor` : `missed: ${x(ratio)} instead of ${factor}x (${x(factor / ratio)} short)`,
     });
@@ -176,11 +202,11 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   } else {
     checks.push({ target: '1,000 tests ≤ 10 s wall (in-process)', measured: 'not run (quick mode)', met: undefined, margin: '' });
   }
-  const suite1000 = r.vitestSuite.find((run) => run.count === 1000);
+  const suite1000 = r.vitestSuite.find((run) => run.count === 1000 && run.perFile === 50);
   if (suite1000) {
     const ok = suite1000.exitCode === 0;
     checks.push({
-      target: '1,000 Vitest tests of the workload ≤ 10 s wall on 2 workers (Vitest start-up included, PostgreSQL start excluded)',
+      target: '1,000 Vitest tests of the workload ≤ 10 s wall on 2 workers (50 tests per file; Vitest start-up included, PostgreSQL start excluded)',
       measured: ok ? s(suite1000.wallMs) : `run failed (exit ${suite1000.exitCode})`,
       met: ok ? suite1000.wallMs <= 10_000 : false,
       margin: !ok ? 'see the run output below' : suite1000.wallMs <= 10_000 ? `${s(10_000 - suite1000.wallMs)} to spare` : `missed by ${s(suite1000.wallMs - 10_000)} (${x(suite1000.wallMs / 10_000)} the budget)`,
