@@ -1,6 +1,7 @@
 // What each prototype test observed, attached to the test itself (Vitest task
 // meta), so that scripts/verdict-reporter.ts can build the side-by-side table
 // from this run's results instead of from anything written by hand.
+import type { TaskMeta } from 'vitest';
 
 /** The seven scenarios of the comparison, one folder each under prototypes/. */
 export type Topic =
@@ -29,10 +30,6 @@ declare module 'vitest' {
   }
 }
 
-/** The part of Vitest's test context this module needs (`({ task }) => ...`). */
-interface TaskWithMeta {
-  meta: { verdict?: VerdictRecord[] };
-}
 
 /**
  * Attaches an observation to the running test. Call it BEFORE the assertion on
@@ -40,7 +37,7 @@ interface TaskWithMeta {
  * how the table can say what a broken prototype observed when it stopped
  * reproducing its bug.
  */
-export function recordOutcome(task: TaskWithMeta, record: VerdictRecord): void {
+export function recordOutcome(task: { meta: TaskMeta }, record: VerdictRecord): void {
   (task.meta.verdict ??= []).push(record);
 }
 
