@@ -20,8 +20,10 @@ export interface TestServer {
 
 /**
  * Starts `app` on 127.0.0.1 with an ephemeral port. `close()` calls
- * `closeAllConnections()`: a plain `server.close()` waits for idle keep-alive
- * sockets (axios and supertest keep them) to time out, seconds per file.
+ * `closeAllConnections()`: since Node 19 a plain `server.close()` drops the
+ * keep-alive sockets that are idle at that moment, but a socket whose request
+ * is still in flight becomes idle only afterwards and then holds `close()`
+ * until the keep-alive timeout (prototypes/keep-alive-close-hangs measures it).
  *
  * @example
  * ```ts
