@@ -48,6 +48,10 @@
  *
  * 5. Error sections. Every value of TESTING_SECTIONS (src/testing/errors.ts), the headings the kit's errors
  *    send readers to, must be a heading of TESTING.md, verbatim.
+ *
+ * 6. Quoted kit messages. A ```text block of TESTING.md that starts with `SharedSessionError: ` quotes a kit
+ *    error. Write the parts that vary as `<placeholders>`; every other run of text (12 characters or more)
+ *    must occur in the message strings of src/testing/*.ts, so a reworded error fails the check.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -511,7 +515,7 @@ function checkWorkbench(text: string): string {
     return text;
   }
   if (/\bfailed\b/.test(summary.files + summary.tests) || summary.errors) {
-    report(file, open + 1, `the run in ${rel(options.testOutput)} is not green (${squash(summary.tests)}${summary.errors ? `; ${squash(summary.errors)}` : ''}); WORKBENCH.md quotes green runs only`);
+    report(file, open + 1, `the run in ${rel(options.testOutput)} is not green (${squash(summary.files)}; ${squash(summary.tests)}${summary.errors ? `; ${squash(summary.errors)}` : ''}); WORKBENCH.md quotes green runs only`);
     return text;
   }
   const quoted = lines.slice(open + 1, close);
@@ -544,6 +548,48 @@ function checkSections(): void {
 }
 
 // ---------------------------------------------------------------------------
+// 6. Kit messages quoted in TESTING.md
+
+/** The kit's sources with string literals split over `'...' +\n '...'` joined, and escapes undone. */
+function kitMessageText(): string {
+  const dir = join(ROOT, 'src', 'testing');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n')
+    .replace(/([`'"])\s*\+\s*\n\s*([`'"])/g, '')
+    .replace(/\\([`'"])/g, '$1');
+}
+
+function checkQuotedMessages(): void {
+  const file = join(ROOT, 'TESTING.md');
+  if (!existsSync(file)) return;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const source = kitMessageText();
+  for (const fence of findFences(lines)) {
+    if (fence.info.split(/\s+/)[0] !== 'text') continue;
+    const body = lines.slice(fence.open + 1, fence.close);
+    if (!body[0]?.startsWith('SharedSessionError: ')) continue;
+    body.forEach((line, i) => {
+      const see = /^See TESTING\.md, section "(.*)"\.$/.exec(line);
+      if (see) {
+        if (!Object.values(TESTING_SECTIONS).includes(see[1] as never)) {
+          report(file, fence.open + 2 + i, `quoted kit message points to "${see[1]}", which is not a value of TESTING_SECTIONS`);
+        }
+        return;
+      }
+      const text = i === 0 ? line.slice('SharedSessionError: '.length) : line;
+      for (const fragment of text.split(/<[^>]*>/)) {
+        const trimmed = fragment.trim();
+        if (trimmed.length >= 12 && !source.includes(trimmed)) {
+          report(file, fence.open + 2 + i, `quoted kit message not found in src/testing: "${trimmed}" (reworded? update the quote, or mark the varying part <like this>)`);
+        }
+      }
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------
 
 let options: Options;
 
@@ -569,6 +615,7 @@ function main(): number {
   for (const file of files) checkLinks(file, readFileSync(file, 'utf8'));
   typeCheck(snippets);
   checkSections();
+  checkQuotedMessages();
 
   for (const note of notes) console.log(`docs:check: ${note}`);
   const summary = `${files.length} markdown files, ${snippets.length} type-checked code blocks`;
