@@ -52,6 +52,8 @@
  * 6. Quoted kit messages. A ```text block of TESTING.md that starts with `SharedSessionError: ` quotes a kit
  *    error. Write the parts that vary as `<placeholders>`; every other run of text (12 characters or more)
  *    must occur in the message strings of src/testing/*.ts, so a reworded error fails the check.
+ *
+ * scripts/docs-check-proof.sh breaks each of these on a copy of the tree and shows that the check fails.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
