@@ -87,7 +87,7 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
       });
       // As the override does it: inside the request's context, which already holds the lock.
       savepointPairSequelizeMs = await kitStorage.run(
-        { values: new Map<string, unknown>([['transaction', session.transaction]]), session, holdsLock: true },
+        { values: new Map<string, unknown>([['transaction', session.transaction]]), session, lockLease: { held: true } },
         async () => {
           const pair = async () => {
             await sequelize.query('SAVEPOINT diag', { transaction: session.transaction });

@@ -16,8 +16,19 @@ export interface KitContext {
   readonly values: Map<string, unknown>;
   /** The test this code runs for, if any. */
   readonly session?: TestSession;
-  /** True where the code already holds the session lock: a request being served, or a managed nested transaction of the test body. */
-  readonly holdsLock?: boolean;
+  /**
+   * Present where the code runs under the session lock: a request being
+   * served, or a managed nested transaction of the test body. A lease, not a
+   * flag, because child contexts copy it by reference: when the request ends,
+   * `held` turns false for work it started and did not await, which then has to
+   * take the lock like any other query.
+   */
+  readonly lockLease?: LockLease;
+}
+
+/** Whether the code of a context still holds the session lock. */
+export interface LockLease {
+  held: boolean;
 }
 
 /**

@@ -86,7 +86,7 @@ export function installQueryGuard(sequelize: Sequelize): void {
     const explicit = options?.transaction;
     const effective = explicit === undefined ? (clsNamespace.get('transaction') as Transaction | null | undefined) : explicit;
     if (!session.owns(effective)) return Promise.reject(escapedQueryError(session, sql));
-    if (context.holdsLock) return originalQuery.call(this, sql, options);
+    if (context.lockLease?.held) return originalQuery.call(this, sql, options);
     return session.lock.run(() => originalQuery.call(this, sql, options), {
       timeoutMs: session.lockTimeoutMs,
       onTimeout: () => lockTimeoutError(session, 'a query of the test body'),
@@ -105,11 +105,18 @@ export function installQueryGuard(sequelize: Sequelize): void {
     if (!session) return originalTransaction.call(this, options, autoCallback);
     if (session.hasEnded) return Promise.reject(afterEndError(session, 'START TRANSACTION'));
     if (opts.transaction === undefined) options = { ...opts, transaction: session.transaction };
-    if (context.holdsLock || typeof autoCallback !== 'function') return originalTransaction.call(this, options, autoCallback);
+    if (context.lockLease?.held || typeof autoCallback !== 'function') return originalTransaction.call(this, options, autoCallback);
     // A managed nested transaction in the test body holds the lock from its
     // SAVEPOINT to its end, so no request's savepoint can nest inside it.
     return session.lock.run(
-      () => kitStorage.run({ ...context, holdsLock: true }, () => originalTransaction.call(this, options, autoCallback)),
+      async () => {
+        const lease = { held: true };
+        try {
+          return await kitStorage.run({ ...context, lockLease: lease }, () => originalTransaction.call(this, options, autoCallback));
+        } finally {
+          lease.held = false;
+        }
+      },
       { timeoutMs: session.lockTimeoutMs, onTimeout: () => lockTimeoutError(session, 'a transaction of the test body') },
     );
   };

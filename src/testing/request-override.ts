@@ -99,16 +99,18 @@ async function serveInSavepoint(
     refuse(res, 503, error as SharedSessionError);
     return;
   }
+  const lease = { held: true };
   const context: KitContext = {
     values: new Map([['transaction', session.transaction]]),
     session,
-    holdsLock: true,
+    lockLease: lease,
   };
   const sql = (statement: string) =>
     kitStorage.run(context, () => session.sequelize.query(statement, { transaction: session.transaction }));
   const savepoint = session.nextSavepointName();
 
   if (session.hasEnded) {
+    lease.held = false;
     release();
     refuse(res, 500, new SharedSessionError(`Request outside a test transaction: the test ended while ${req.method} ${req.url} waited.`, TESTING_SECTIONS.outsideTest));
     return;
@@ -116,6 +118,7 @@ async function serveInSavepoint(
   try {
     await sql(`SAVEPOINT ${savepoint}`);
   } catch (error) {
+    lease.held = false;
     release();
     next(error);
     return;
@@ -142,6 +145,7 @@ async function serveInSavepoint(
         await sql(`RELEASE SAVEPOINT ${savepoint}`);
       }
     } finally {
+      lease.held = false;
       release();
     }
   };
