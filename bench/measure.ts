@@ -59,15 +59,33 @@ export async function runInterleaved(strategies: Strategy[], options: Interleave
   return samples;
 }
 
-/** Wall time of `count` tests of one strategy, back to back (the scaling runs). */
-export async function timeSerial(strategy: Strategy, count: number, counter: TestCounter, progress: Progress, phase: string): Promise<number> {
+/**
+ * Wall time of `count` tests of one strategy, back to back (the scaling runs),
+ * and the time of each block of `blockSize` tests within it: flat blocks mean
+ * the cost per test does not grow as a run goes on.
+ */
+export async function timeSerial(
+  strategy: Strategy,
+  count: number,
+  counter: TestCounter,
+  progress: Progress,
+  phase: string,
+  blockSize = 100,
+): Promise<{ ms: number; blocksMs: number[] }> {
   const start = performance.now();
+  const blocksMs: number[] = [];
+  let blockStart = start;
   const step = Math.max(1, Math.floor(count / 50));
   for (let i = 1; i <= count; i++) {
     await strategy.runOne(counter.next(), () => {});
+    if (i % blockSize === 0) {
+      const now = performance.now();
+      blocksMs.push(now - blockStart);
+      blockStart = now;
+    }
     if (i % step === 0 || i === count) progress.update(phase, i, count);
   }
-  return performance.now() - start;
+  return { ms: performance.now() - start, blocksMs };
 }
 
 /**

@@ -2,7 +2,7 @@
 // findings and how to read it all. Every number in it comes from this run.
 import { machineLine } from './machine.ts';
 import { checkTargets, kitOverheadForTargets, type BenchResults, type StrategySummary } from './results.ts';
-import { formatMs, formatRatio, formatSeconds } from './stats.ts';
+import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 
 const PHASE_COLUMNS = [
   ['set-up', ['begin', 'create database']],
@@ -139,6 +139,19 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
             : ratio >= 9.5
               ? 'the cost per test does not grow with the number of tests; the rollback leaves nothing behind to slow later tests.'
               : 'the cost per test did not grow, it fell: short runs carry more of the warm-up and of the noise. The rollback leaves nothing behind to slow later tests.'),
+      );
+      line();
+    }
+    const longest = r.inProcess.at(-1)!;
+    if (longest.blocksMs.length >= 2) {
+      const blocks = longest.blocksMs;
+      const perTest = (ms: number) => formatMs(ms / longest.blockSize);
+      line(
+        `Within the median ${longest.count.toLocaleString('en-US')}-test run, each block of ${longest.blockSize} tests took (ms per test, in order): ${blocks.map(perTest).join(', ')}. ` +
+          `First block ${perTest(blocks[0]!)}, last ${perTest(blocks.at(-1)!)}, median ${perTest(median(blocks))} ms per test: ` +
+          (blocks.at(-1)! > blocks[0]! * 1.1 && median(blocks.slice(-3)) > median(blocks.slice(0, 3)) * 1.1
+            ? 'the cost per test rises as the run goes on.'
+            : 'no upward trend within the run, so a gap between the runs of different lengths is drift of the machine between runs, not a cost that grows with the number of tests.'),
       );
       line();
     }

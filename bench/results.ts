@@ -35,6 +35,9 @@ export interface ScalingPoint {
   ms: number;
   /** Every run's wall time. */
   runsMs: number[];
+  /** Wall time of each consecutive block of `blockSize` tests within the median run. */
+  blocksMs: number[];
+  blockSize: number;
 }
 
 export interface BenchResults {

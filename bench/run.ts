@@ -55,6 +55,7 @@ const suiteRuns = [
 ];
 const headToHeadPairs = quick ? 40 : 500;
 const scalingRepeats = quick ? 1 : 3;
+const blockSize = quick ? 10 : 100;
 if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${args.rounds}`);
 
 // Full runs regenerate the committed report; quick runs never touch it.
@@ -116,15 +117,24 @@ async function main(): Promise<void> {
     // measured `scalingRepeats` times in alternating order (up, down, up) so
     // drift does not favour one count; the median run is reported.
     const scalingRuns = new Map<number, number[]>(scalingCounts.map((c) => [c, []]));
+    const scalingBlocks = new Map<number, number[][]>(scalingCounts.map((c) => [c, []]));
     for (let rep = 0; rep < scalingRepeats; rep++) {
       const order = rep % 2 === 0 ? scalingCounts : [...scalingCounts].reverse();
       for (const count of order) {
         const label = `scaling: ${count} tests, shared transaction${scalingRepeats > 1 ? ` (run ${rep + 1}/${scalingRepeats})` : ''}`;
-        scalingRuns.get(count)!.push(await timeSerial(shared, count, counter, progress, label));
+        const run = await timeSerial(shared, count, counter, progress, label, blockSize);
+        scalingRuns.get(count)!.push(run.ms);
+        scalingBlocks.get(count)!.push(run.blocksMs);
         progress.clear();
       }
     }
-    const inProcess: ScalingPoint[] = scalingCounts.map((count) => ({ count, ms: median(scalingRuns.get(count)!), runsMs: scalingRuns.get(count)! }));
+    const inProcess: ScalingPoint[] = scalingCounts.map((count) => {
+      const runs = scalingRuns.get(count)!;
+      const blocks = scalingBlocks.get(count)!;
+      // The blocks of the median run.
+      const medianRun = runs.indexOf([...runs].sort((a, b) => a - b)[Math.floor((runs.length - 1) / 2)]!);
+      return { count, ms: median(runs), runsMs: runs, blocksMs: blocks[medianRun] ?? [], blockSize };
+    });
 
     for (const strategy of strategies.splice(0)) await strategy.close();
 
