@@ -162,12 +162,14 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   const judged = kitOverheadForTargets(r);
   const kitOverhead = judged.ms;
   checks.push({
-    target: "Kit's isolation overhead over none ≤ 1 ms per test (median; the larger of the two estimates is judged)",
+    target: "Kit's isolation overhead over none ≤ 1 ms per test (median; judged on the larger of the two differences of medians)",
     measured:
       `five-way run ${ms(kit.overheadMs)} (paired per round: ${ms(kit.pairedOverheadMs)}); ` +
       `head to head over ${r.headToHead.pairs} pairs ${ms(r.headToHead.overheadMs)} (paired: ${ms(r.headToHead.pairedOverheadMs)}); judged: ${ms(kitOverhead)} (${judged.source})`,
     met: kitOverhead <= 1,
-    margin: kitOverhead <= 1 ? `${ms(1 - kitOverhead)} to spare` : `missed by ${ms(kitOverhead - 1)} (${x(kitOverhead)} the budget)`,
+    margin:
+      (kitOverhead <= 1 ? `${ms(1 - kitOverhead)} to spare` : `missed by ${ms(kitOverhead - 1)} (${x(kitOverhead)} the budget)`) +
+      (Math.abs(kitOverhead - 1) < 0.15 ? '; on the line: within what the estimates differ by, so another run can land on the other side' : ''),
   });
 
   for (const [key, factor] of [
@@ -221,7 +223,9 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
       target: '1,000 tests ≤ 10.5x the time of 100 (in-process)',
       measured: `${s(thousand.ms)} / ${s(hundred.ms)} = ${x(ratio)}`,
       met: ratio <= 10.5,
-      margin: ratio <= 10.5 ? `${(10.5 - ratio).toFixed(2)}x to spare` : `missed by ${(ratio - 10.5).toFixed(2)}x`,
+      margin:
+        (ratio <= 10.5 ? `${(10.5 - ratio).toFixed(2)}x to spare` : `missed by ${(ratio - 10.5).toFixed(2)}x`) +
+        (Math.abs(ratio - 10.5) < 1 ? '; on the line: the runs of one count differ by more than that (see the scaling table)' : ''),
     });
   }
   return checks;

@@ -8,9 +8,9 @@
 // strategies on the same workload, interleaved; then scaling runs and Vitest
 // runs. The embedded server is stopped on every way out (startPostgres also
 // handles SIGINT/SIGTERM and process exit).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startPostgres } from '../src/db/embedded-postgres.ts';
@@ -32,12 +32,19 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     'no-vitest': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    render: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (args.help) {
-  console.log('Usage: npm run bench [-- --quick] [-- --rounds N] [-- --no-vitest]');
+  console.log('Usage: npm run bench [-- --quick] [-- --rounds N] [-- --no-vitest] [-- --out DIR]');
+  console.log('  --quick      smoke test (under a minute), writes to .tmp/, never to docs/');
+  console.log('  --rounds N   interleaved rounds (default 200; quick 12)');
+  console.log('  --no-vitest  skip the Vitest runs');
+  console.log('  --out DIR    write the report and charts to DIR instead (default docs/, quick .tmp/)');
+  console.log('  --render F   measure nothing: rewrite the report and charts from the raw results F of an earlier run (.tmp/benchmarks.json)');
   process.exit(0);
 }
 
@@ -59,10 +66,11 @@ const blockSize = quick ? 10 : 100;
 if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${args.rounds}`);
 
 // Full runs regenerate the committed report; quick runs never touch it.
-const outDir = quick ? '.tmp' : 'docs';
-const reportPath = join(outDir, 'benchmarks.md');
-const costSvgPath = join(outDir, 'benchmarks-cost.svg');
-const scalingSvgPath = join(outDir, 'benchmarks-scaling.svg');
+function outputPaths(isQuick: boolean) {
+  const dir = args.out ?? (isQuick ? '.tmp' : 'docs');
+  return { dir, report: join(dir, 'benchmarks.md'), costSvg: join(dir, 'benchmarks-cost.svg'), scalingSvg: join(dir, 'benchmarks-scaling.svg') };
+}
+const reportPath = outputPaths(quick).report;
 
 const progress = new Progress();
 
@@ -188,8 +196,9 @@ async function main(): Promise<void> {
   }
 }
 
-async function writeOutputs(r: BenchResults): Promise<void> {
-  await mkdir(outDir, { recursive: true });
+async function writeOutputs(r: BenchResults, saveJson = true): Promise<void> {
+  const paths = outputPaths(r.quick);
+  await mkdir(paths.dir, { recursive: true });
   const none = r.strategies.find((s) => s.key === 'none')!;
   const cost = costChart(
     r.strategies.map((s) => ({ label: s.label, floorMs: none.medianMs, medianMs: s.medianMs, p95Ms: s.p95Ms, highlight: s.key === 'shared' })),
@@ -211,11 +220,16 @@ async function writeOutputs(r: BenchResults): Promise<void> {
   const twoFiles = r.vitestSuite.filter((run) => run.exitCode === 0 && run.perFile !== 50);
   if (twoFiles.length > 0) series.push({ name: 'Vitest, 2 workers, one file per worker (measured)', color: '#7048e8', points: twoFiles.map((run) => ({ count: run.count, ms: run.wallMs })) });
   const scaling = scalingChart(series, 'Wall time against number of tests (shared transaction)', { msPerTest: 10, label: 'target: 1,000 tests in 10 s (10 ms per test)' });
-  await writeFile(costSvgPath, cost);
-  await writeFile(scalingSvgPath, scaling);
-  const rel = (path: string) => relative(dirname(reportPath), path).split('\\').join('/');
-  await writeFile(reportPath, renderReport(r, { costSvg: rel(costSvgPath), scalingSvg: rel(scalingSvgPath) }));
-  await writeFile(join('.tmp', quick ? 'benchmarks-quick.json' : 'benchmarks.json'), `${JSON.stringify(r, null, 2)}\n`).catch(() => {});
+  await writeFile(paths.costSvg, cost);
+  await writeFile(paths.scalingSvg, scaling);
+  const rel = (path: string) => relative(dirname(paths.report), path).split('\\').join('/');
+  await writeFile(paths.report, renderReport(r, { costSvg: rel(paths.costSvg), scalingSvg: rel(paths.scalingSvg) }));
+  // The raw results (every sample), for anyone who wants to analyse a run further; never committed.
+  const jsonName = args.out ? `benchmarks-${basename(args.out)}.json` : quick ? 'benchmarks-quick.json' : 'benchmarks.json';
+  if (saveJson) {
+    await mkdir('.tmp', { recursive: true });
+    await writeFile(join('.tmp', jsonName), `${JSON.stringify(r, null, 2)}\n`);
+  }
 }
 
 function printSummary(r: BenchResults): void {
@@ -230,11 +244,17 @@ function printSummary(r: BenchResults): void {
   for (const run of r.e2eWorkers) console.log(`vitest src/e2e, ${run.workers} worker(s): ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
   console.log(r.quick ? '\ntargets (quick mode: too few samples to judge; shown, not asserted):' : '\ntargets:');
   for (const c of checkTargets(r)) console.log(`  ${c.met === undefined ? 'n/a   ' : c.met ? 'met   ' : 'MISSED'}  ${c.target}: ${c.measured}${c.margin ? ` (${c.margin})` : ''}`);
-  console.log(`\nreport: ${reportPath}${r.quick ? ' (quick mode: docs/benchmarks.md left alone; no timing is asserted)' : ''}`);
+  console.log(`\nreport: ${outputPaths(r.quick).report}${r.quick ? ' (quick mode: docs/benchmarks.md left alone; no timing is asserted)' : ''}`);
   console.log(`suite files for the Vitest runs: ${SUITE_DIR}/`);
 }
 
-main().then(
+async function renderOnly(file: string): Promise<void> {
+  const results = JSON.parse(await readFile(file, 'utf8')) as BenchResults;
+  await writeOutputs(results, false);
+  printSummary(results);
+}
+
+(args.render ? renderOnly(args.render) : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     progress.clear();
