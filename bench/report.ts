@@ -49,7 +49,11 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
       '`npm run bench -- --quick` (what CI runs) writes to `.tmp/` and leaves this page alone.',
   );
   line();
-  line(`**Machine:** ${machineLine(r.machine)}; 1-minute load average ${r.load.start.toFixed(2)} before the run and ${r.load.end.toFixed(2)} after it.`);
+  line(
+    `**Machine:** ${machineLine(r.machine)}; 1-minute load average ${r.load.start.toFixed(2)} before the run` +
+      (r.load.beforeVitest !== undefined ? `, ${r.load.beforeVitest.toFixed(2)} before the Vitest runs` : '') +
+      ` and ${r.load.end.toFixed(2)} at the end (the benchmark itself, with PostgreSQL, accounts for about 1 to 2, and its Vitest workers for more).`,
+  );
   line();
   line(
     `**Method:** one Node process and one PostgreSQL. Each of the five strategies runs the same test ${r.rounds} times ` +

@@ -58,8 +58,12 @@ export interface BenchResults {
   diagnostics: Diagnostics;
   /** none and the kit alone, alternating, for a quieter estimate of the kit's overhead. */
   headToHead: HeadToHead;
-  /** The 1-minute load average before and after the run (other work on the machine shows here). */
-  load: { start: number; end: number };
+  /**
+   * The 1-minute load average before the run, before the Vitest runs (this
+   * process alone, single-threaded, adds about 1 to 2 with PostgreSQL) and
+   * after them (the Vitest workers add more). More than that is other work.
+   */
+  load: { start: number; beforeVitest?: number; end: number };
   /** Total wall time of the benchmark run, PostgreSQL start excluded. */
   benchWallMs: number;
 }

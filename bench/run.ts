@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     const vitestSuite: (VitestRun & { count: number; perFile: number })[] = [];
     const e2eWorkers: VitestRun[] = [];
     let vitestSkipped: string | undefined;
+    const loadBeforeVitest = os.loadavg()[0]!;
     if (quick) vitestSkipped = 'quick mode';
     else if (args['no-vitest']) vitestSkipped = '--no-vitest';
     else {
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
       ...(vitestSkipped ? { vitestSkipped } : {}),
       diagnostics,
       headToHead,
-      load: { start: loadStart, end: os.loadavg()[0]! },
+      load: { start: loadStart, beforeVitest: loadBeforeVitest, end: os.loadavg()[0]! },
       benchWallMs: performance.now() - benchStart,
     };
     await writeOutputs(results);
