@@ -244,7 +244,8 @@ function printSummary(r: BenchResults): void {
   for (const run of r.vitestSuite) console.log(`vitest, ${run.count} generated tests (${run.perFile} per file), ${run.workers} workers: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
   for (const run of r.e2eWorkers) console.log(`vitest src/e2e, ${run.workers} worker(s): ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
   console.log(r.quick ? '\ntargets (quick mode: too few samples to judge; shown, not asserted):' : '\ntargets:');
-  for (const c of checkTargets(r)) console.log(`  ${c.met === undefined ? 'n/a   ' : c.met ? 'met   ' : 'MISSED'}  ${c.target}: ${c.measured}${c.margin ? ` (${c.margin})` : ''}`);
+  const tag = { met: 'met   ', missed: 'MISSED', split: 'SPLIT ', 'not measured': 'n/a   ' } as const;
+  for (const c of checkTargets(r)) console.log(`  ${tag[c.verdict]}  ${c.target}: ${c.measured}${c.margin ? ` (${c.margin})` : ''}`);
   console.log(`\nreport: ${outputPaths(r.quick).report}${r.quick ? ' (quick mode: docs/benchmarks.md left alone; no timing is asserted)' : ''}`);
   console.log(`suite files for the Vitest runs: ${SUITE_DIR}/`);
 }
