@@ -26,8 +26,17 @@ export interface KitContext {
   readonly lockLease?: LockLease;
 }
 
-/** Whether the code of a context still holds the session lock. */
+/**
+ * Whether the code of a context still holds the session lock.
+ *
+ * @example
+ * ```ts
+ * const lease = currentContext()?.lockLease;
+ * if (lease?.held) console.log('this code runs under the session lock');
+ * ```
+ */
 export interface LockLease {
+  /** True until the request (or nested transaction) that took the lock has finished. */
   held: boolean;
 }
 

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { clsNamespace, kitStorage, currentContext, outsideAnyTest, type ClsNamespace, type KitContext } from './cls.ts';
+export { clsNamespace, kitStorage, currentContext, outsideAnyTest, type ClsNamespace, type KitContext, type LockLease } from './cls.ts';
 export { SharedSessionError, TESTING_SECTIONS, type TestingSection } from './errors.ts';
 export { Mutex } from './lock.ts';
 export { TestSession, DEFAULT_LOCK_TIMEOUT_MS } from './session.ts';
