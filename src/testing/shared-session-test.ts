@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { AxiosInstance } from 'axios';
 import { test as baseTest } from 'vitest';
-import { clsNamespace, currentContext, kitStorage } from './cls.ts';
+import { clsNamespace, currentContext, kitStorage, outsideAnyTest } from './cls.ts';
 import { workerDatabaseUrl } from './databases.ts';
 import { countRows, DEFAULT_REFERENCE_TABLES, truncateTables } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
@@ -136,7 +136,9 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
     })
     .extend('runningTest', { scope: 'file' }, () => new RunningTest())
     .extend('server', { scope: 'file' }, async ({ app, runningTest }, { onCleanup }) => {
-      const server: TestServer = await startTestServer(wiring.createApp(app, createRequestOverride(runningTest)));
+      // Started outside any test's context: sockets inherit the async context of
+      // listen(), and requests must get their test only from the override.
+      const server: TestServer = await outsideAnyTest(() => startTestServer(wiring.createApp(app, createRequestOverride(runningTest))));
       onCleanup(() => server.close());
       return server;
     })
