@@ -61,9 +61,37 @@ export type SharedTransaction = Transaction & {
   readonly id: string;
 };
 
-/** The mutable "which test is running now" slot that the file's server reads. */
-class RunningTest {
+/**
+ * The mutable "which test is running now" slot that the file's server reads.
+ * Exported for the kit's own tests only (not part of the public API).
+ */
+export class RunningTest {
+  /** The name of the test that owns the file's server, set before its transaction begins. */
+  owner: string | undefined;
+  /** That test's session, once begun. */
   current: TestSession | undefined;
+
+  /**
+   * Claims the file's server for `testName`, synchronously, so that two tests
+   * started together cannot both pass the check.
+   */
+  claim(testName: string): void {
+    if (this.owner !== undefined) {
+      throw new SharedSessionError(
+        `Two tests share one file server at once ("${this.owner}" and "${testName}"): ` +
+          'test.concurrent is not supported, because requests are routed to the one running test.\n' +
+          'Fix: remove `.concurrent` (files still run in parallel, one database per worker).',
+        TESTING_SECTIONS.concurrentTests,
+      );
+    }
+    this.owner = testName;
+  }
+
+  /** Frees the server for the next test. */
+  release(): void {
+    this.current = undefined;
+    this.owner = undefined;
+  }
 }
 
 function noContextError(): SharedSessionError {
@@ -158,27 +186,20 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
   // the test body run *inside* the callback, and so inside the AsyncLocalStorage
   // context that carries the transaction to every query (Vitest 4.1+).
   test.aroundEach(async (runTest, { app, runningTest, task }) => {
-    if (runningTest.current) {
-      throw new SharedSessionError(
-        `Two tests share one file server at once ("${runningTest.current.testName}" and "${task.name}"): ` +
-          'test.concurrent is not supported, because requests are routed to the one running test.\n' +
-          'Fix: remove `.concurrent` (files still run in parallel, one database per worker).',
-        TESTING_SECTIONS.concurrentTests,
-      );
-    }
-    const session = await TestSession.begin(app.sequelize, task.name, wiring.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
-    runningTest.current = session;
+    runningTest.claim(task.name);
     try {
-      // runTest() resolves even when the test fails or times out, so the
-      // rollback below always runs; a timed-out body that keeps going finds
-      // its session ended and every later query refused.
-      await kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, runTest);
-    } finally {
+      const session = await TestSession.begin(app.sequelize, task.name, wiring.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+      runningTest.current = session;
       try {
-        await session.end();
+        // runTest() resolves even when the test fails or times out, so the
+        // rollback below always runs; a timed-out body that keeps going finds
+        // its session ended and every later query refused.
+        await kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, runTest);
       } finally {
-        runningTest.current = undefined;
+        await session.end();
       }
+    } finally {
+      runningTest.release();
     }
   });
 
