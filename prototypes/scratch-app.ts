@@ -4,6 +4,7 @@
 // own. Broken prototypes commit, truncate and leak on purpose, so they never
 // touch the shared-session databases (e2e_w*): each file gets a scratch
 // database cloned from the migrated template and drops it in afterAll.
+import { createServer, type Server } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Options } from 'sequelize';
 import { createScratchDatabase } from '../src/testing/index.ts';
@@ -25,7 +26,9 @@ export interface ScratchApp {
   readonly app: ReturnType<typeof createApp>;
   /** The `Authorization` header value that signs in as `user`. */
   bearer(user: { id: number }): Promise<string>;
-  /** Closes the pool and drops the scratch database. */
+  /** Starts one HTTP server for the file on 127.0.0.1 (the usual setup: call it in beforeAll, outside any test). */
+  listen(): Promise<Server>;
+  /** Closes the servers started by `listen()`, the pool, and drops the scratch database. */
   drop(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function startScratchApp(
   const sequelize = createSequelize(scratch.url, options.sequelize);
   const models = defineModels(sequelize);
   const app = createApp({ sequelize, models, sessionSecret: PROTOTYPE_SESSION_SECRET, testRequestOverride: options.testRequestOverride });
+  const servers: Server[] = [];
   return {
     url: scratch.url,
     sequelize,
@@ -44,7 +48,17 @@ export async function startScratchApp(
     factories: createFactories(models),
     app,
     bearer: async (user) => `Bearer ${await signSessionToken(user.id, PROTOTYPE_SESSION_SECRET)}`,
+    async listen() {
+      const server = createServer(app);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    },
     async drop() {
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
       await sequelize.close();
       await scratch.drop();
     },

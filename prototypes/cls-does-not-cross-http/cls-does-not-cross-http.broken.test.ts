@@ -8,7 +8,7 @@
 // (supertest's `request(app)` happens to start a fresh server inside the
 // test's context and so would see the transaction, with no savepoints and no
 // lock: see aborted-transaction and concurrent-requests-lose-writes.)
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -30,12 +30,9 @@ beforeAll(async () => {
   // Committed once for the file, so that the 404 below is about the tournament alone.
   staff = await old.bearer(await old.factories.user('staff'));
   // One server per file, started outside any test: the usual setup.
-  server = createServer(old.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await old.listen();
 });
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await old?.drop();
 });
 

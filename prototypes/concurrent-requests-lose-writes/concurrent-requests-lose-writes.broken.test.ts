@@ -9,7 +9,7 @@
 // the INSERT made after it. The create was answered 201, no error is raised
 // anywhere, and the tournament is gone. Runs on a scratch database.
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -27,12 +27,9 @@ const shared = new NaiveSharedTransaction();
 
 beforeAll(async () => {
   old = await startScratchApp(topic, { testRequestOverride: shared.savepointOverride() });
-  server = createServer(old.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await old.listen();
 });
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await old?.drop();
 });
 
