@@ -121,51 +121,57 @@ async function shared(ctx: StrategyContext): Promise<Strategy> {
   };
 }
 
-/** C: commit, then TRUNCATE every table in one statement. */
-async function truncate(ctx: StrategyContext): Promise<Strategy> {
-  const url = await ownDatabase(ctx, 'truncate');
-  const tables = await withClient(url, appTables);
-  const statement = `TRUNCATE ${tables.map(quoteIdent).join(', ')} RESTART IDENTITY CASCADE`;
+/**
+ * The shape of C and D: every statement commits, and after each test one
+ * cleanup statement (built from the database's tables) empties them again.
+ */
+async function commitThenClean(
+  ctx: StrategyContext,
+  key: 'truncate' | 'delete',
+  label: string,
+  cleanup: (url: string) => Promise<{ statement: string; description: string }>,
+): Promise<Strategy> {
+  const url = await ownDatabase(ctx, key);
+  const { statement, description } = await cleanup(url);
   const db = connectApp(url);
   const server = await BenchServer.start(buildApp(db));
   return {
-    key: 'truncate',
-    label: 'commit + TRUNCATE',
-    description: `Commits, then after each test: \`TRUNCATE <all ${tables.length} tables> RESTART IDENTITY CASCADE\` (one statement).`,
+    key,
+    label,
+    description,
     server,
     sequelize: db.sequelize,
     async runOne(n, lap) {
       await runWorkload(db, server.url, n, lap);
       await db.sequelize.query(statement);
-      lap('truncate');
+      lap(key);
     },
     leftovers: () => leftoverRows(url),
     close: closer(server, db.sequelize),
   };
 }
 
+/** C: commit, then TRUNCATE every table in one statement. */
+function truncate(ctx: StrategyContext): Promise<Strategy> {
+  return commitThenClean(ctx, 'truncate', 'commit + TRUNCATE', async (url) => {
+    const tables = await withClient(url, appTables);
+    return {
+      statement: `TRUNCATE ${tables.map(quoteIdent).join(', ')} RESTART IDENTITY CASCADE`,
+      description: `Commits, then after each test: \`TRUNCATE <all ${tables.length} tables> RESTART IDENTITY CASCADE\` (one statement).`,
+    };
+  });
+}
+
 /** D: commit, then DELETE FROM every table, children before parents. */
-async function deleteAll(ctx: StrategyContext): Promise<Strategy> {
-  const url = await ownDatabase(ctx, 'delete');
-  const order = await withClient(url, deletionOrder);
-  // One round trip for the whole batch (simple-query protocol): the cheapest way to send it.
-  const statement = order.map((table) => `DELETE FROM ${quoteIdent(table)}`).join('; ');
-  const db = connectApp(url);
-  const server = await BenchServer.start(buildApp(db));
-  return {
-    key: 'delete',
-    label: 'commit + DELETE',
-    description: `Commits, then after each test: \`DELETE FROM\` each table in dependency order (${order.join(', ')}), sent as one batch.`,
-    server,
-    sequelize: db.sequelize,
-    async runOne(n, lap) {
-      await runWorkload(db, server.url, n, lap);
-      await db.sequelize.query(statement);
-      lap('delete');
-    },
-    leftovers: () => leftoverRows(url),
-    close: closer(server, db.sequelize),
-  };
+function deleteAll(ctx: StrategyContext): Promise<Strategy> {
+  return commitThenClean(ctx, 'delete', 'commit + DELETE', async (url) => {
+    const order = await withClient(url, deletionOrder);
+    return {
+      // One round trip for the whole batch (simple-query protocol): the cheapest way to send it.
+      statement: order.map((table) => `DELETE FROM ${quoteIdent(table)}`).join('; '),
+      description: `Commits, then after each test: \`DELETE FROM\` each table in dependency order (${order.join(', ')}), sent as one batch.`,
+    };
+  });
 }
 
 /**
