@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
+import type { SchemaFingerprint } from './schema-fingerprint.ts';
 
 /**
  * What the global setup hands to every worker (through Vitest's `provide`/`inject`).
@@ -15,8 +16,13 @@ export interface SharedSessionDatabaseInfo {
   serverUrl: string;
   /** The migrated template every test database is cloned from. */
   template: string;
-  /** Prefix of every database the kit creates, so teardown can find them. */
+  /**
+   * Prefix of every database this run creates (`<prefix>_r<run id>`, unique per
+   * run), so teardown finds them and another run sharing the server leaves them alone.
+   */
   prefix: string;
+  /** The template's schema, which every worker database must still have after each file. */
+  templateSchema: SchemaFingerprint;
 }
 
 declare module 'vitest' {
@@ -82,7 +88,8 @@ export interface ScratchDatabase {
  */
 export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
   const info = inject('sharedSessionDatabase');
-  const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  // 24 characters keep the name under PostgreSQL's 63 with the run's prefix (e2e_r<6>) and a 7-digit pid.
+  const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 24);
   const name = `${info.prefix}_scratch_${safe}_w${poolId()}_${process.pid}`;
   await dropDatabase(info.serverUrl, name);
   await createDatabaseFromTemplate(info.serverUrl, name, info.template);

@@ -30,6 +30,8 @@ export const TESTING_SECTIONS = {
   concurrentTests: 'Two tests share one file server at once',
   /** A file (or the whole run) left rows in its database. */
   leak: 'Rows left behind',
+  /** A file (or the whole run) changed its database's schema (DDL outside the test transaction). */
+  schemaChanged: 'Schema differs from the template',
   /** The request override was built with `NODE_ENV=production`. */
   production: 'The request override is test-only',
 } as const;

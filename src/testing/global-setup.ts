@@ -1,8 +1,10 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgres, type PostgresServer } from '../db/embedded-postgres.ts';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
-import { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
+import { claimRun, dropAbandonedRuns, listRunDatabases, type RunOwnership } from './run-ownership.ts';
+import { inspectDatabase, schemaChangedMessage, schemaFingerprint, type SchemaFingerprint } from './schema-fingerprint.ts';
 
 /**
  * What the kit's global setup needs from the app: how to migrate an empty database.
@@ -16,30 +18,30 @@ import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 export interface GlobalSetupOptions {
   /** Brings the (empty) database at `databaseUrl` to the app's current schema. */
   migrate(databaseUrl: string): Promise<void>;
-  /** Prefix of every database the kit creates. Default `e2e`. */
+  /**
+   * Prefix of every database the kit creates. Default `e2e`. Each run adds its
+   * own id (`e2e_r<id>_...`), so runs sharing a server never touch each other's databases.
+   */
   prefix?: string;
   /** Tables the leak check ignores. Default `['SequelizeMeta']`. */
   referenceTables?: string[];
 }
 
-async function listKitDatabases(serverUrl: string, prefix: string): Promise<string[]> {
-  return withAdminClient(serverUrl, async (client) => {
-    const result = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1`,
-      [`${prefix}\\_%`],
-    );
-    return result.rows.map((row) => row.datname);
-  });
-}
-
 /**
  * Builds Vitest's global setup: start PostgreSQL (embedded, or the server in
- * `DATABASE_URL`), drop databases a crashed run left behind, migrate a template
- * database once, and tell the workers where it is. Every worker then clones
- * its own database from the template (see `workerDatabaseUrl`).
+ * `DATABASE_URL`), claim a run id on it, drop the databases of runs that are
+ * provably gone, migrate this run's template database once, and tell the
+ * workers where it is. Every worker then clones its own database from the
+ * template (see `workerDatabaseUrl`).
  *
- * The returned teardown checks that every worker database is empty (the proof
- * that no test leaked rows), drops the kit's databases and stops PostgreSQL.
+ * Several runs may share one server (two terminals, CI shards): each run's
+ * databases carry its id, and a run holds a session advisory lock for its
+ * lifetime, so another run drops them only once that lock is free, that is
+ * once the run has ended or died (see run-ownership.ts).
+ *
+ * The returned teardown checks that every worker database still has the
+ * template's schema and holds no rows (the proof that no test leaked), drops
+ * this run's databases, releases the run's lock and stops PostgreSQL.
  *
  * @example
  * ```ts
@@ -48,31 +50,47 @@ async function listKitDatabases(serverUrl: string, prefix: string): Promise<stri
  * ```
  */
 export function createGlobalSetup(options: GlobalSetupOptions) {
-  const prefix = options.prefix ?? 'e2e';
-  const template = `${prefix}_template`;
+  const basePrefix = options.prefix ?? 'e2e';
   const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
 
-  return async function setup(project: TestProject): Promise<() => Promise<void>> {
+  return async function setup(project: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
     const server: PostgresServer = await startPostgres();
+    let run: RunOwnership | undefined;
+    let template = '';
+    let templateSchema: SchemaFingerprint;
     try {
-      for (const stale of await listKitDatabases(server.url, prefix)) await dropDatabase(server.url, stale);
+      // Claimed before any database exists, so no other run ever sees one of ours unclaimed.
+      run = await claimRun(server.url, basePrefix);
+      const dropped = await dropAbandonedRuns(server.url, basePrefix, run.id);
+      template = `${run.prefix}_template`;
       await createDatabaseFromTemplate(server.url, template, 'template0');
       await options.migrate(withDatabase(server.url, template));
+      templateSchema = await schemaFingerprint(withDatabase(server.url, template));
       const version = await withAdminClient(server.url, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v);
       console.log(`[e2e-kit] PostgreSQL ${version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}); template ${template} migrated`);
+      if (dropped.length) console.log(`[e2e-kit] dropped ${dropped.length} database(s) of runs that are gone: ${dropped.join(', ')}`);
     } catch (error) {
+      await dropRunDatabases(server.url, run);
+      await run?.release();
       await server.stop();
       throw error;
     }
-    project.provide('sharedSessionDatabase', { serverUrl: server.url, template, prefix });
+    const ownRun = run;
+    project.provide('sharedSessionDatabase', { serverUrl: server.url, template, prefix: ownRun.prefix, templateSchema });
 
     return async function teardown() {
       try {
+        const schemaProblems: string[] = [];
         const leaks: string[] = [];
-        for (const name of await listKitDatabases(server.url, prefix)) {
-          if (!name.startsWith(`${prefix}_w`)) continue;
-          const rows = await countRows(withDatabase(server.url, name), referenceTables);
-          if (Object.keys(rows).length) leaks.push(`${name}: ${JSON.stringify(rows)}`);
+        for (const name of await listRunDatabases(server.url, ownRun.prefix)) {
+          if (!/_w\d+$/.test(name)) continue;
+          const report = await inspectDatabase(withDatabase(server.url, name), templateSchema, referenceTables);
+          if (report.schemaChanges.length) schemaProblems.push(...report.schemaChanges.map((change) => `${name}: ${change}`));
+          if (Object.keys(report.rows).length) leaks.push(`${name}: ${JSON.stringify(report.rows)}`);
+        }
+        if (schemaProblems.length) {
+          const rows = leaks.length ? `\nRows left behind as well:\n  ${leaks.join('\n  ')}` : '';
+          throw new SharedSessionError(`${schemaChangedMessage('the full run in the shared-session databases', schemaProblems)}${rows}`, TESTING_SECTIONS.schemaChanged);
         }
         if (leaks.length) {
           throw new SharedSessionError(
@@ -80,11 +98,20 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
             TESTING_SECTIONS.leak,
           );
         }
-        console.log('[e2e-kit] after the full run every worker database is empty');
+        console.log('[e2e-kit] after the full run every worker database is empty and has the template\'s schema');
       } finally {
-        for (const name of await listKitDatabases(server.url, prefix)) await dropDatabase(server.url, name);
-        await server.stop();
+        try {
+          await dropRunDatabases(server.url, ownRun);
+        } finally {
+          await ownRun.release();
+          await server.stop();
+        }
       }
     };
   };
+}
+
+async function dropRunDatabases(serverUrl: string, run: RunOwnership | undefined): Promise<void> {
+  if (!run) return;
+  for (const name of await listRunDatabases(serverUrl, run.prefix)) await dropDatabase(serverUrl, name);
 }

@@ -16,5 +16,6 @@ export { createRequestOverride, type RequestOverride, type SessionSource } from 
 export { startTestServer, createTestClient, type TestServer } from './test-server.ts';
 export { workerDatabaseUrl, createScratchDatabase, type ScratchDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
 export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+export { checkWorkerDatabase, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection } from './schema-fingerprint.ts';
 export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
 export { createSharedSessionTest, type SharedSessionWiring, type SharedTransaction } from './shared-session-test.ts';

@@ -1,0 +1,244 @@
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDatabaseFromTemplate, databaseOf, dropDatabase, quoteIdent } from '../db/admin.ts';
+import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
+import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+
+/**
+ * One schema object of a database, as the fingerprint records it.
+ *
+ * @example
+ * ```ts
+ * const object: SchemaObject = { kind: 'constraint', table: 'public.users', name: 'users_email_key', definition: 'UNIQUE (email)' };
+ * ```
+ */
+export interface SchemaObject {
+  /** What the object is. */
+  kind: 'table' | 'column' | 'constraint' | 'index';
+  /** The schema-qualified relation the object belongs to (for a table, the table itself). */
+  table: string;
+  /** The object's own name (for a table, its qualified name again). */
+  name: string;
+  /** What must stay equal: the relation kind, a column's type, nullability and default, a constraint's or index's definition. */
+  definition: string;
+}
+
+/**
+ * The schema of a database as plain data (so the global setup can hand the
+ * template's to every worker through `provide`): every table, view, column,
+ * constraint and index outside PostgreSQL's own schemas, sorted.
+ *
+ * @example
+ * ```ts
+ * const fingerprint: SchemaFingerprint = await schemaFingerprint(templateUrl);
+ * ```
+ */
+export type SchemaFingerprint = SchemaObject[];
+
+// One catalog query: a few milliseconds on an app schema, and no per-table round trips.
+// Every relation kind a test could create or drop counts, not only tables of `public`.
+const FINGERPRINT_SQL = `
+WITH rels AS (
+  SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified, c.relkind
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+)
+SELECT 'table' AS kind, qualified AS "table", qualified AS name,
+       CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view'
+                    WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END AS definition
+FROM rels
+UNION ALL
+SELECT 'column', rels.qualified, quote_ident(a.attname),
+       format_type(a.atttypid, a.atttypmod)
+         || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+         || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+FROM rels
+JOIN pg_attribute a ON a.attrelid = rels.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+UNION ALL
+SELECT 'constraint', rels.qualified, quote_ident(con.conname), pg_get_constraintdef(con.oid)
+FROM pg_constraint con JOIN rels ON rels.oid = con.conrelid
+UNION ALL
+SELECT 'index', rels.qualified, quote_ident(ic.relname), pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN rels ON rels.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+ORDER BY 1, 2, 3`;
+
+/** The base tables among a fingerprint's objects (views hold no rows of their own). */
+function baseTables(fingerprint: SchemaFingerprint): string[] {
+  return fingerprint.filter((o) => o.kind === 'table' && (o.definition === 'table' || o.definition === 'partitioned table')).map((o) => o.table);
+}
+
+async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function readFingerprint(client: pg.Client): Promise<SchemaFingerprint> {
+  return client.query<SchemaObject>(FINGERPRINT_SQL).then((result) => result.rows);
+}
+
+/**
+ * Reads the schema fingerprint of a database.
+ *
+ * @example
+ * ```ts
+ * expect(await schemaFingerprint(workerUrl)).toEqual(await schemaFingerprint(templateUrl));
+ * ```
+ */
+export function schemaFingerprint(databaseUrl: string): Promise<SchemaFingerprint> {
+  return withClient(databaseUrl, readFingerprint);
+}
+
+function describeObject(object: SchemaObject): string {
+  return object.kind === 'table' ? `${object.definition} ${object.table}` : `${object.kind} ${object.table}.${object.name}`;
+}
+
+/**
+ * What differs between two fingerprints, one readable line per object:
+ * `missing ...` (in the template, not in the database), `extra ...` and
+ * `changed ...`. The columns, constraints and indexes of a missing or extra
+ * table are not listed again.
+ *
+ * @example
+ * ```ts
+ * diffSchemas(template, worker); // ['missing constraint public.users.users_email_key (UNIQUE (email))']
+ * ```
+ */
+export function diffSchemas(expected: SchemaFingerprint, actual: SchemaFingerprint): string[] {
+  const key = (o: SchemaObject) => `${o.kind} ${o.table} ${o.name}`;
+  const expectedByKey = new Map(expected.map((o) => [key(o), o]));
+  const actualByKey = new Map(actual.map((o) => [key(o), o]));
+  const missingTables = new Set(expected.filter((o) => o.kind === 'table' && !actualByKey.has(key(o))).map((o) => o.table));
+  const extraTables = new Set(actual.filter((o) => o.kind === 'table' && !expectedByKey.has(key(o))).map((o) => o.table));
+  const lines: string[] = [];
+  for (const [k, o] of expectedByKey) {
+    const now = actualByKey.get(k);
+    if (!now) {
+      if (o.kind === 'table' || !missingTables.has(o.table)) lines.push(`missing ${describeObject(o)} (${o.definition})`);
+    } else if (now.definition !== o.definition) {
+      lines.push(`changed ${describeObject(o)} (was ${o.definition}, now ${now.definition})`);
+    }
+  }
+  for (const [k, o] of actualByKey) {
+    if (!expectedByKey.has(k) && (o.kind === 'table' || !extraTables.has(o.table))) lines.push(`extra ${describeObject(o)} (${o.definition})`);
+  }
+  return lines;
+}
+
+/**
+ * What a database holds that a clean clone of the template does not.
+ *
+ * @example
+ * ```ts
+ * const report: DatabaseInspection = await inspectDatabase(url, templateFingerprint);
+ * ```
+ */
+export interface DatabaseInspection {
+  /** `diffSchemas(template, database)`: empty when the schema is the template's. */
+  schemaChanges: string[];
+  /** Rows per table (reference tables aside), only tables that hold rows. */
+  rows: Record<string, number>;
+  /** The same tables schema-qualified and quoted, ready for SQL (TRUNCATE). */
+  leakedTables: string[];
+}
+
+function isReferenceTable(qualified: string, referenceTables: readonly string[]): boolean {
+  return referenceTables.some((name) => qualified === name || qualified === `public.${quoteIdent(name)}` || qualified === `public.${name}` || qualified === quoteIdent(name));
+}
+
+/**
+ * Compares a database with the template's fingerprint and counts its rows.
+ * Rows are counted in the template's tables, not in whatever tables the
+ * database still has: a database whose tables were dropped is reported as
+ * missing them, never as "empty".
+ *
+ * @example
+ * ```ts
+ * const { schemaChanges, rows } = await inspectDatabase(url, info.templateSchema);
+ * ```
+ */
+export async function inspectDatabase(
+  databaseUrl: string,
+  template: SchemaFingerprint,
+  referenceTables: readonly string[] = DEFAULT_REFERENCE_TABLES,
+): Promise<DatabaseInspection> {
+  return withClient(databaseUrl, async (client) => {
+    const actual = await readFingerprint(client);
+    const schemaChanges = diffSchemas(template, actual);
+    const present = new Set(baseTables(actual));
+    const tables = baseTables(template).filter((table) => present.has(table) && !isReferenceTable(table, referenceTables));
+    if (tables.length === 0) return { schemaChanges, rows: {}, leakedTables: [] };
+    // `table` is already quoted by quote_ident in FINGERPRINT_SQL.
+    const counts = await client.query<{ name: string; count: string }>(
+      tables.map((table) => `SELECT '${table.replaceAll("'", "''")}' AS name, count(*) AS count FROM ${table}`).join(' UNION ALL '),
+    );
+    const leaked = counts.rows.filter((row) => Number(row.count) > 0);
+    const rows = Object.fromEntries(leaked.map((row) => [displayTable(row.name), Number(row.count)]));
+    return { schemaChanges, rows, leakedTables: leaked.map((row) => row.name) };
+  });
+}
+
+/** `public."users"` reads as `users`, the way the leak message has always named tables. */
+function displayTable(qualified: string): string {
+  return qualified.replace(/^public\./, '').replace(/^"(.*)"$/, (_, inner: string) => inner.replaceAll('""', '"'));
+}
+
+/**
+ * The message of a schema that differs from the template's, for one file
+ * (`where` = "this file") or the whole run.
+ */
+export function schemaChangedMessage(where: string, changes: readonly string[]): string {
+  return (
+    `Schema differs from the template after ${where}:\n  ${changes.join('\n  ')}\n` +
+    'Something ran DDL outside the test transaction: a raw pg client, sequelize.sync(), drop() or a migration in beforeAll or at module scope. ' +
+    'Fix: run such DDL inside a test (it is rolled back with the test), or give that code a database of its own (createScratchDatabase).'
+  );
+}
+
+/**
+ * The per-file check of a worker database, for the `databaseUrl` fixture's
+ * cleanup: its schema must be the template's (tables, columns, constraints,
+ * indexes), and it must hold no rows (reference tables aside).
+ *
+ * When the schema differs, the database is dropped and cloned again from the
+ * template before the error is thrown, so later files of the worker start on a
+ * sound schema and only the guilty file fails. When only rows are left, the
+ * tables are emptied instead (cheaper than a new clone).
+ *
+ * @throws SharedSessionError "Schema differs from the template ..." or "Rows left behind after this file ...".
+ *
+ * @example
+ * ```ts
+ * onCleanup(() => checkWorkerDatabase(url, { referenceTables }));
+ * ```
+ */
+export async function checkWorkerDatabase(databaseUrl: string, options: { referenceTables?: readonly string[] } = {}): Promise<void> {
+  const info = inject('sharedSessionDatabase');
+  if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
+  const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
+  const report = await inspectDatabase(databaseUrl, info.templateSchema, referenceTables);
+  if (report.schemaChanges.length > 0) {
+    const name = databaseOf(databaseUrl);
+    await dropDatabase(info.serverUrl, name);
+    await createDatabaseFromTemplate(info.serverUrl, name, info.template);
+    throw new SharedSessionError(
+      `${schemaChangedMessage('this file', report.schemaChanges)}\nThe worker database was cloned again from the template, so the next file starts sound.`,
+      TESTING_SECTIONS.schemaChanged,
+    );
+  }
+  if (report.leakedTables.length > 0) {
+    await withClient(databaseUrl, (client) => client.query(`TRUNCATE ${report.leakedTables.join(', ')} RESTART IDENTITY CASCADE`));
+    throw new SharedSessionError(
+      `Rows left behind after this file: ${Object.entries(report.rows).map(([t, n]) => `${t} (${n})`).join(', ')}. ` +
+        'Something committed outside the test transaction (the tables were emptied so the next file starts clean).',
+      TESTING_SECTIONS.leak,
+    );
+  }
+}
