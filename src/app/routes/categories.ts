@@ -24,10 +24,18 @@ export function categoriesRouter(sequelize: Sequelize, models: Models, requireUs
 
   router.post('/categories/:id/dancers', requireUser('admin', 'staff'), async (req, res) => {
     const { id, body } = parse(req);
-    if (!(await Category.findByPk(id))) throw notFound('Category');
-    // Once the bracket exists its round 1 is fixed; a late dancer would never battle.
-    if ((await Battle.count({ where: { categoryId: id } })) > 0) throw conflict('The bracket of this category is already created');
-    const dancer = await Dancer.create({ categoryId: id, name: body.name });
+    const dancer = await sequelize.transaction(async (transaction) => {
+      // FOR SHARE on the category: dancers do not wait for each other, but
+      // createBracket (FOR UPDATE on the same row) waits for every dancer that
+      // passed the check below, so it counts them; a dancer that comes while the
+      // bracket is built waits for it and then sees its battles. Without the
+      // lock a dancer could pass the check, be stored after the bracket had read
+      // the dancers, get 201 and never battle.
+      if (!(await Category.findByPk(id, { transaction, lock: transaction.LOCK.SHARE }))) throw notFound('Category');
+      // Once the bracket exists its round 1 is fixed; a late dancer would never battle.
+      if ((await Battle.count({ where: { categoryId: id }, transaction })) > 0) throw conflict('The bracket of this category is already created');
+      return Dancer.create({ categoryId: id, name: body.name }, { transaction });
+    });
     res.status(201).json(dancer);
   });
 
