@@ -5,8 +5,12 @@
 // every table after each test; the last test times that cleanup over a typical
 // test's rows (the fixed twin times the kit's rollback over the same rows).
 // Everything here runs on a scratch database of its own, dropped afterwards.
+// So that each test stands alone in any order, every test starts from an empty
+// scratch database with its own staff user, and a leak is shown inside one
+// test: a first phase ("a test") commits, a second ("the next test") finds it,
+// with no cleanup between them, as two tests of this approach would.
 import request from 'supertest';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { countRows } from '../../src/testing/index.ts';
 import { startScratchApp, type ScratchApp } from '../scratch-app.ts';
 import { recordOutcome } from '../verdict.ts';
@@ -16,8 +20,20 @@ const topic = 'commit-workaround-leaks';
 let old: ScratchApp;
 let staff: string;
 
+/** The cure's statement: empties every table of the scratch database. */
+function truncateEveryTable(): Promise<unknown> {
+  const tables = Object.values(old.models)
+    .map((model) => `"${String(model.getTableName())}"`)
+    .join(', ');
+  return old.sequelize.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+}
+
 beforeAll(async () => {
   old = await startScratchApp(topic);
+});
+beforeEach(async () => {
+  // This file's own hygiene, not the scenario: its tests commit on purpose, so none may start with another's rows.
+  await truncateEveryTable();
   staff = await old.bearer(await old.factories.user('staff'));
 });
 afterAll(async () => {
@@ -36,14 +52,22 @@ test('when a test commits its fixture, then its request sees it: 200', async ({ 
 });
 // #endregion old
 
-test.fails('when the next test starts, then the tournaments table is empty (the naive expectation)', async ({ task }) => {
+test.fails('when a test committed a tournament, then the next test starts with an empty tournaments table (the naive expectation)', async ({ task }) => {
+  // A test: commits its fixture, and no cleanup follows.
+  await old.models.Tournament.create({ name: 'Spring Jam' });
+
+  // The next test, on the same database:
   const rows = await old.models.Tournament.count();
   recordOutcome(task, { topic, side: 'old', outcome: `next test finds ${rows} row(s)` });
   expect(rows).toBe(0);
 });
 
 // #region old-outcome
-test('when an earlier test committed "Spring Jam", then this test finds its row and creating the name again is a 409', async ({ task }) => {
+test('when a test committed "Spring Jam", then the next test finds its row and creating the name again is a 409', async ({ task }) => {
+  // A test: commits its fixture, and no cleanup follows.
+  await old.models.Tournament.create({ name: 'Spring Jam' });
+
+  // The next test, on the same database:
   const leaked = await old.models.Tournament.count();
   const res = await request(old.app).post('/tournaments').set('authorization', staff).send({ name: 'Spring Jam' });
 
@@ -54,14 +78,11 @@ test('when an earlier test committed "Spring Jam", then this test finds its row 
 // #endregion old-outcome
 
 test('when every test cleans up with TRUNCATE instead, then each one pays for it (timed over 20 tests)', async ({ task }) => {
-  const tables = Object.values(old.models)
-    .map((model) => `"${String(model.getTableName())}"`)
-    .join(', ');
   const samples: number[] = [];
   for (let i = 0; i < ITERATIONS; i++) {
     await createTypicalTestRows(old.factories); // committed, like every fixture of this approach
     const started = performance.now();
-    await old.sequelize.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    await truncateEveryTable();
     samples.push(performance.now() - started);
   }
 
