@@ -39,8 +39,8 @@ test('when a managed nested transaction throws, then only its own writes are und
   const kept = await factories.tournament({ name: 'Kept' });
 
   await expect(
-    app.sequelize.transaction(async () => {
-      await app.models.Tournament.create({ name: 'Undone' });
+    app.sequelize.transaction(async (transaction) => {
+      await app.models.Tournament.create({ name: 'Undone' }, { transaction });
       throw new Error('boom');
     }),
   ).rejects.toThrow('boom');
@@ -55,7 +55,7 @@ test('when a nested transaction commits, then its afterCommit hooks fire at once
     nested.afterCommit(() => {
       fired = true;
     });
-    await app.models.Tournament.create({ name: 'Hooked' });
+    await app.models.Tournament.create({ name: 'Hooked' }, { transaction: nested });
   });
   expect(fired).toBe(true);
 });

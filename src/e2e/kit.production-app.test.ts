@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import axios from 'axios';
 import { afterAll, beforeAll } from 'vitest';
+import type { Sequelize } from 'sequelize';
 import { createApp } from '../app/app.ts';
+import { defineModels } from '../app/models/index.ts';
+import { createSequelize } from '../db/sequelize.ts';
 import { signSessionToken } from '../app/auth/session.ts';
 import { createRequestOverride, SharedSessionError, TESTING_SECTIONS } from '../testing/index.ts';
 import { test, expect, TEST_SESSION_SECRET } from './fixtures.ts';
@@ -13,9 +16,15 @@ import { test, expect, TEST_SESSION_SECRET } from './fixtures.ts';
 let productionServer: Server;
 let productionUrl = '';
 
-test.beforeAll(async ({ app }) => {
+let productionSequelize: Sequelize;
+
+test.beforeAll(async ({ databaseUrl }) => {
+  // Built as src/server.ts builds it: its own Sequelize instance, which the kit
+  // did not wire (the kit refuses queries on the wired one outside any test).
+  productionSequelize = createSequelize(databaseUrl);
+  const models = defineModels(productionSequelize);
   // Started outside any test, as a real server is: its sockets carry no test context.
-  productionServer = createApp({ sequelize: app.sequelize, models: app.models, sessionSecret: TEST_SESSION_SECRET }).listen(0, '127.0.0.1');
+  productionServer = createApp({ sequelize: productionSequelize, models, sessionSecret: TEST_SESSION_SECRET }).listen(0, '127.0.0.1');
   await new Promise((resolve) => productionServer.once('listening', resolve));
   productionUrl = `http://127.0.0.1:${(productionServer.address() as AddressInfo).port}`;
 });
@@ -23,6 +32,7 @@ test.beforeAll(async ({ app }) => {
 afterAll(async () => {
   productionServer.closeAllConnections();
   await new Promise((resolve) => productionServer.close(resolve));
+  await productionSequelize.close();
 });
 
 beforeAll(() => expect(process.env.NODE_ENV).not.toBe('production'));

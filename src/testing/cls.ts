@@ -24,6 +24,23 @@ export interface KitContext {
    * take the lock like any other query.
    */
   readonly lockLease?: LockLease;
+  /** Present where the code runs for a request (and in work the request started): which one. */
+  readonly request?: RequestInfo;
+  /** True inside a managed transaction of the test body, which holds the session lock. */
+  readonly inBodyTransaction?: boolean;
+}
+
+/**
+ * The request a piece of code runs for.
+ *
+ * @example
+ * ```ts
+ * const label = currentContext()?.request?.label; // 'POST /tournaments'
+ * ```
+ */
+export interface RequestInfo {
+  /** `METHOD /url`, for error messages. */
+  readonly label: string;
 }
 
 /**

@@ -1,33 +1,45 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { kitStorage, type KitContext } from './cls.ts';
+import { kitStorage, type KitContext, type RequestInfo } from './cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { lockTimeoutError } from './query-guard.ts';
 import type { TestSession } from './session.ts';
+
+/**
+ * The header that carries a request's test identity. The kit's HTTP clients
+ * set it; the override reads it only in apps built for tests.
+ *
+ * @example
+ * ```ts
+ * const client = axios.create({ headers: { [TEST_ID_HEADER]: session.id } });
+ * ```
+ */
+export const TEST_ID_HEADER = 'x-e2e-kit-test';
 
 /**
  * An Express-compatible middleware (the kit does not depend on Express's types).
  *
  * @example
  * ```ts
- * const override: RequestOverride = createRequestOverride(runningTest);
+ * const override: RequestOverride = createRequestOverride(runningTests);
  * app.use(override); // first, before every other middleware
  * ```
  */
 export type RequestOverride = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /**
- * Where the override finds the test that is running now (one per file server).
+ * Where the override finds the test a request belongs to: either one slot
+ * (`current`, the simplest form) or a router that resolves a request's test
+ * identity (what the kit's runner adapters use).
  *
  * @example
  * ```ts
- * const running: { current: TestSession | undefined } = { current: undefined };
+ * const running: SessionSource = { current: undefined };
  * const override = createRequestOverride(running);
  * ```
  */
-export interface SessionSource {
-  /** The session of the test running now, or `undefined` between tests. */
-  readonly current: TestSession | undefined;
-}
+export type SessionSource =
+  | { readonly current: TestSession | undefined }
+  | { route(testId: string | undefined, label: string): TestSession | SharedSessionError };
 
 function refuse(res: ServerResponse, status: number, error: SharedSessionError): void {
   if (res.headersSent) return;
@@ -37,16 +49,41 @@ function refuse(res: ServerResponse, status: number, error: SharedSessionError):
 }
 
 /**
+ * The error for a request that reaches the test server while no test is running.
+ *
+ * @example
+ * ```ts
+ * refuse(res, 500, outsideTestError('GET /health'));
+ * ```
+ */
+export function outsideTestError(label: string): SharedSessionError {
+  return new SharedSessionError(
+    `Request outside a test transaction: ${label} reached the test server while no test was running ` +
+      `(in a beforeAll/afterAll hook, or after its test ended). It was refused so that nothing is committed.\n` +
+      `Fix: make requests inside a test body, and await them before the test ends.`,
+    TESTING_SECTIONS.outsideTest,
+  );
+}
+
+function routeBySlot(source: { readonly current: TestSession | undefined }, testId: string | undefined, label: string) {
+  const session = source.current;
+  if (!session || session.hasEnded || (testId !== undefined && testId !== session.id)) return outsideTestError(label);
+  return session;
+}
+
+/**
  * The test-only first middleware: the Express twin of FastAPI's
  * `app.dependency_overrides[get_db]`. For each request it
  *
- * 1. takes the test's lock (requests of one test run one at a time),
- * 2. opens a SAVEPOINT in the test's transaction,
- * 3. runs the rest of the app inside the transaction (bound in CLS),
- * 4. before the response leaves, releases the savepoint, or rolls back to it
- *    when the response is an error (status >= 400), so a failed statement
- *    (say a 409 from a unique violation) does not leave the whole transaction
- *    aborted (PostgreSQL 25P02) for the rest of the test.
+ * 1. finds the request's test, by the identity the kit's clients send
+ *    ({@link TEST_ID_HEADER}) or, for an untagged request, the one test running;
+ * 2. takes the test's lock (requests of one test run one at a time);
+ * 3. runs the rest of the app inside the test's transaction (bound in CLS),
+ *    where each statement outside an app transaction behaves as autocommit
+ *    would (it stays, even if the request then fails; a failing one undoes
+ *    only itself) and each app transaction is a savepoint;
+ * 4. before the response leaves, checks that the request left no transaction
+ *    open (the test then fails, naming the request), and frees the lock.
  *
  * It exists only in apps built by the test kit: the app factory receives it as
  * an option, and nothing in a request (header, cookie) or in the environment
@@ -65,26 +102,21 @@ export function createRequestOverride(sessions: SessionSource): RequestOverride 
     );
   }
   return function sharedSessionOverride(req, res, next) {
-    const session = sessions.current;
-    if (!session || session.hasEnded) {
-      refuse(
-        res,
-        500,
-        new SharedSessionError(
-          `Request outside a test transaction: ${req.method} ${req.url} reached the test server while no test was running ` +
-            `(in a beforeAll/afterAll hook, or after its test ended). It was refused so that nothing is committed.\n` +
-            `Fix: make requests inside a test body, and await them before the test ends.`,
-          TESTING_SECTIONS.outsideTest,
-        ),
-      );
+    const label = `${req.method} ${req.url}`;
+    const header = req.headers[TEST_ID_HEADER];
+    const testId = Array.isArray(header) ? header[0] : header;
+    const routed = 'route' in sessions ? sessions.route(testId, label) : routeBySlot(sessions, testId, label);
+    if (routed instanceof SharedSessionError) {
+      refuse(res, 500, routed);
       return;
     }
-    void serveInSavepoint(session, req, res, next);
+    void serveInTest(routed, { label }, req, res, next);
   };
 }
 
-async function serveInSavepoint(
+async function serveInTest(
   session: TestSession,
+  request: RequestInfo,
   req: IncomingMessage,
   res: ServerResponse,
   next: (error?: unknown) => void,
@@ -93,78 +125,75 @@ async function serveInSavepoint(
   try {
     release = await session.lock.acquire({
       timeoutMs: session.lockTimeoutMs,
-      onTimeout: () => lockTimeoutError(session, `the request ${req.method} ${req.url}`),
+      onTimeout: () => lockTimeoutError(session, `the request ${request.label}`),
     });
   } catch (error) {
     refuse(res, 503, error as SharedSessionError);
     return;
   }
+  if (session.hasEnded) {
+    release();
+    refuse(res, 500, outsideTestError(`${request.label} (its test ended while it waited)`));
+    return;
+  }
+  session.lockHolder = `the request ${request.label}`;
   const lease = { held: true };
   const context: KitContext = {
     values: new Map([['transaction', session.transaction]]),
     session,
     lockLease: lease,
+    request,
   };
-  const sql = (statement: string) =>
-    kitStorage.run(context, () => session.sequelize.query(statement, { transaction: session.transaction }));
-  const savepoint = session.nextSavepointName();
-
-  if (session.hasEnded) {
-    lease.held = false;
-    release();
-    refuse(res, 500, new SharedSessionError(`Request outside a test transaction: the test ended while ${req.method} ${req.url} waited.`, TESTING_SECTIONS.outsideTest));
-    return;
-  }
-  try {
-    await sql(`SAVEPOINT ${savepoint}`);
-  } catch (error) {
-    lease.held = false;
-    release();
-    next(error);
-    return;
-  }
 
   let settled = false;
-  const settle = async (failed: boolean) => {
+  const settle = async () => {
     if (settled) return;
     settled = true;
     try {
-      // Teardown has begun and will roll everything back; nothing to settle.
-      if (session.hasEnded) return;
-      if (failed) {
-        await sql(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-        await sql(`RELEASE SAVEPOINT ${savepoint}`);
-        return;
-      }
-      try {
-        await sql(`RELEASE SAVEPOINT ${savepoint}`);
-      } catch {
-        // The handler swallowed a failed statement and still answered 2xx: the
-        // transaction is aborted (25P02). Undo this request so the test can go on.
-        await sql(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-        await sql(`RELEASE SAVEPOINT ${savepoint}`);
-      }
+      if (!session.hasEnded) await rollBackUnfinishedTransactions(session, request);
     } finally {
       lease.held = false;
+      session.lockHolder = undefined;
       release();
     }
   };
 
-  // Hold the response until the savepoint is settled, so the client never sees
-  // a response before the transaction is usable again.
+  // Hold the response until the request's work is settled, so the client never
+  // sees a response before the lock is free for its next request.
   const originalEnd = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.end = function endAfterSavepoint(...args: unknown[]) {
-    settle(res.statusCode >= 400).then(
+  res.end = function endAfterSettling(...args: unknown[]) {
+    settle().then(
       () => originalEnd(...args),
       (error: unknown) => {
-        console.error('[e2e-kit] could not settle the request savepoint:', error);
+        console.error('[e2e-kit] could not settle the request:', error);
         originalEnd(...args);
       },
     );
     return res;
   } as typeof res.end;
   // A client that disconnects before the response must not keep the lock.
-  res.once('close', () => void settle(true).catch(() => {}));
+  res.once('close', () => void settle().catch(() => {}));
 
   kitStorage.run(context, () => next());
+}
+
+/**
+ * In production an unmanaged transaction that a request never commits or
+ * rolls back is never committed, and its connection stays idle in a
+ * transaction. Here it is rolled back, and the test fails naming the request.
+ */
+async function rollBackUnfinishedTransactions(session: TestSession, request: RequestInfo): Promise<void> {
+  for (const [transaction, opener] of session.openAppTransactions.reverse()) {
+    if (opener.request !== request) continue;
+    session.failures.push(
+      new SharedSessionError(
+        `A request ended with its transaction still open: ${request.label} in "${session.testName}" opened a transaction ` +
+          '(`await sequelize.transaction()`) and neither committed nor rolled it back before its response. In production ' +
+          'its writes are never committed and its connection stays idle in a transaction, holding its locks.\n' +
+          'Fix: commit or roll back on every path (try/finally), or use a managed `sequelize.transaction(async (t) => ...)`.',
+        TESTING_SECTIONS.unfinishedTransaction,
+      ),
+    );
+    await transaction.rollback().catch(() => {});
+  }
 }

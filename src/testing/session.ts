@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
 import { Mutex } from './lock.ts';
 import { outsideAnyTest } from './cls.ts';
+import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 
 /** Sequelize 6 keeps these on every Transaction without typing them. */
 interface TransactionInternals {
@@ -8,6 +10,16 @@ interface TransactionInternals {
   parent?: Transaction;
   finished?: 'commit' | 'rollback';
   sequelize: Sequelize;
+  connection?: RawConnection;
+}
+
+/** The pg `Client` under a Sequelize transaction: the kit's own statements go to it directly. */
+export interface RawConnection {
+  query(sql: string): Promise<unknown>;
+  /** The backend's pid (pg keeps it from BackendKeyData). */
+  processID?: number;
+  uuid?: string;
+  _invalid?: boolean;
 }
 
 function internals(transaction: Transaction): TransactionInternals {
@@ -15,7 +27,7 @@ function internals(transaction: Transaction): TransactionInternals {
 }
 
 /**
- * How long a request or the teardown waits for the session lock by default.
+ * How long a request or a query of the test body waits for the session lock by default.
  *
  * @example
  * ```ts
@@ -25,9 +37,70 @@ function internals(transaction: Transaction): TransactionInternals {
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
 /**
+ * How long teardown waits for a request still in flight, and then for the
+ * rollback, before it ends the test's connection instead. Twice this stays
+ * well inside Vitest's default hook timeout (10 s), so a hung request never
+ * makes teardown outlive its hook and spill into the next test.
+ *
+ * @example
+ * ```ts
+ * const session = await TestSession.begin(sequelize, 'my test', { teardownWaitMs: DEFAULT_TEARDOWN_WAIT_MS / 2 });
+ * ```
+ */
+export const DEFAULT_TEARDOWN_WAIT_MS = 2_000;
+
+/**
+ * Who opened an app transaction inside a test: a request (`POST /x`) or the test body.
+ *
+ * @example
+ * ```ts
+ * const opener: TransactionOpener = { label: 'POST /tournaments', request: {} };
+ * ```
+ */
+export interface TransactionOpener {
+  /** `METHOD /url` of the request, or `the test body`. */
+  readonly label: string;
+  /** Identity of the request that opened it; absent for the test body. */
+  readonly request?: object;
+}
+
+/**
+ * An app transaction (managed or not) that the kit turned into a savepoint of
+ * the test's transaction, while it is open.
+ */
+interface OpenAppTransaction {
+  readonly opener: TransactionOpener;
+  /** Settings changed with SET LOCAL inside it, and their value before, restored when it commits. */
+  readonly localSettings: Map<string, string | null>;
+}
+
+/** Options of {@link TestSession.begin}. */
+export interface TestSessionOptions {
+  /** How long to wait for `lock` before failing with a clear error. Default {@link DEFAULT_LOCK_TIMEOUT_MS}. */
+  lockTimeoutMs?: number;
+  /** See {@link DEFAULT_TEARDOWN_WAIT_MS}. */
+  teardownWaitMs?: number;
+  /** Whether the schema has DEFERRABLE constraints, so teardown must check them (one round trip). Default true. */
+  checkDeferredConstraints?: boolean;
+}
+
+/** The savepoint that stands in for autocommit: see {@link TestSession.runAsAutocommit}. */
+const STATEMENT_SAVEPOINT = 'kit_statement';
+
+/**
+ * A statement that certainly writes nothing, so the savepoint before it can be
+ * reused for the next one (one round trip saved per read). A SELECT that calls
+ * a function which writes is the documented exception.
+ */
+function isPlainRead(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/\bINTO\b/i.test(sql);
+}
+
+/**
  * One test's shared transaction and what guards it: the lock that serialises
- * requests, and the state that tells late queries the test is over.
- * createSharedSessionTest begins one per test and ends it after the test.
+ * requests, the app transactions open in it, the failures found on the way,
+ * and the state that tells late queries the test is over.
+ * The kit begins one per test and ends it after the test.
  *
  * @example
  * ```ts
@@ -40,28 +113,64 @@ export class TestSession {
   readonly transaction: Transaction;
   /** Serialises the requests (and test-body queries) that share the transaction. */
   readonly lock = new Mutex();
+  /** Serialises the autocommit statements of one request that run at the same time (`Promise.all`). */
+  readonly statementLock = new Mutex();
+  /** A random id; the kit's HTTP clients send it, so each request reaches its own test. */
+  readonly id = randomUUID();
   /** The test's name, used in error messages. */
   readonly testName: string;
   /** How long to wait for `lock` before failing with a clear error. */
   readonly lockTimeoutMs: number;
+  /** What holds the lock now, for error messages (`POST /x`, `a transaction of the test body`). */
+  lockHolder: string | undefined;
+  /**
+   * Problems found while the test ran that production would have shown
+   * (an unfinished transaction, a deferred constraint): the kit fails the
+   * test with them after its body, in this order.
+   */
+  readonly failures: SharedSessionError[] = [];
+  private readonly openTransactions = new Map<Transaction, OpenAppTransaction>();
+  private readonly teardownWaitMs: number;
+  private readonly checkDeferred: boolean;
   private ended = false;
-  private savepointCounter = 0;
+  /** none: no statement savepoint yet; clean: it marks the current state; dirty: writes happened since. */
+  private statementSavepoint: 'none' | 'clean' | 'dirty' = 'none';
 
-  private constructor(transaction: Transaction, testName: string, lockTimeoutMs: number) {
+  private constructor(transaction: Transaction, testName: string, options: TestSessionOptions) {
     this.transaction = transaction;
     this.testName = testName;
-    this.lockTimeoutMs = lockTimeoutMs;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    this.teardownWaitMs = options.teardownWaitMs ?? DEFAULT_TEARDOWN_WAIT_MS;
+    this.checkDeferred = options.checkDeferredConstraints ?? true;
   }
 
-  /** Opens the test's transaction on a connection of its own. */
-  static async begin(sequelize: Sequelize, testName: string, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Promise<TestSession> {
+  /**
+   * Opens the test's transaction on a connection of its own. Its `commit()`
+   * and `rollback()` refuse: only the kit ends it, by rolling it back.
+   */
+  static async begin(sequelize: Sequelize, testName: string, options: TestSessionOptions | number = {}): Promise<TestSession> {
+    const resolved = typeof options === 'number' ? { lockTimeoutMs: options } : options;
     const transaction = await outsideAnyTest(() => sequelize.transaction());
-    return new TestSession(transaction, testName, lockTimeoutMs);
+    const session = new TestSession(transaction, testName, resolved);
+    for (const method of ['commit', 'rollback'] as const) {
+      Object.defineProperty(transaction, method, {
+        configurable: true,
+        value: () => Promise.reject(session.transactionControlError(`tx.${method}()`, 'the test body')),
+      });
+    }
+    return session;
   }
 
   /** The Sequelize instance the transaction belongs to. */
   get sequelize(): Sequelize {
     return internals(this.transaction).sequelize;
+  }
+
+  /** The pg client the test's transaction runs on. */
+  get connection(): RawConnection {
+    const connection = internals(this.transaction).connection;
+    if (!connection) throw new Error('The test transaction has no connection');
+    return connection;
   }
 
   /** True once teardown has started: from then on every query of the test is refused. */
@@ -75,32 +184,215 @@ export class TestSession {
     return internals(transaction).id === internals(this.transaction).id;
   }
 
-  /** A savepoint name unique within this test. */
-  nextSavepointName(): string {
-    this.savepointCounter += 1;
-    return `kit_request_${this.savepointCounter}`;
+  /** True when `transaction` is the test's root transaction itself (not an app savepoint). */
+  isRoot(transaction: Transaction | null | undefined): boolean {
+    return transaction === this.transaction;
+  }
+
+  /** The error for COMMIT, ROLLBACK or END sent inside the test, which would end the shared transaction. */
+  transactionControlError(statement: string, who: string): SharedSessionError {
+    return new SharedSessionError(
+      `Transaction control refused: ${who} of "${this.testName}" sent ${statement}, which would end the test's shared ` +
+        `transaction: its rows would be committed for good, and every later statement of the test would run outside it.\n` +
+        'Nothing was sent to the database.\n' +
+        'Fix: let the kit end the test transaction (it rolls back after the test). In app code, use ' +
+        '`sequelize.transaction()` (the kit turns it into a savepoint) instead of COMMIT or ROLLBACK as SQL.',
+      TESTING_SECTIONS.transactionControl,
+    );
+  }
+
+  // --- app transactions (savepoints of the test's transaction) ---------------------------
+
+  /** Records an app transaction the kit opened as a savepoint; `forget` it when it ends. */
+  trackAppTransaction(transaction: Transaction, opener: TransactionOpener): void {
+    this.openTransactions.set(transaction, { opener, localSettings: new Map() });
+  }
+
+  /** The open app transaction `transaction` is, or belongs to (a savepoint of it). */
+  appTransactionOf(transaction: Transaction): OpenAppTransaction | undefined {
+    for (let t: Transaction | undefined = transaction; t; t = internals(t).parent) {
+      const open = this.openTransactions.get(t);
+      if (open) return open;
+    }
+    return undefined;
+  }
+
+  /** The app transactions open now, oldest first. */
+  get openAppTransactions(): [Transaction, TransactionOpener][] {
+    return [...this.openTransactions].map(([t, open]) => [t, open.opener]);
   }
 
   /**
+   * Ends the bookkeeping of an app transaction. On commit, the settings it
+   * changed with SET LOCAL get back their value from before, as they would
+   * when a real transaction commits (a savepoint's RELEASE keeps them).
+   */
+  async forgetAppTransaction(transaction: Transaction, outcome: 'commit' | 'rollback'): Promise<void> {
+    const open = this.openTransactions.get(transaction);
+    this.openTransactions.delete(transaction);
+    if (outcome !== 'commit') return;
+    if (this.statementSavepoint === 'clean') this.statementSavepoint = 'dirty';
+    for (const [name, before] of open?.localSettings ?? []) {
+      await this.connection.query(`SELECT set_config('${name.replaceAll("'", "''")}', ${before === null ? "''" : `'${before.replaceAll("'", "''")}'`}, true)`);
+    }
+  }
+
+  /** Remembers a setting's value before a SET LOCAL inside an app transaction changes it. */
+  async rememberLocalSetting(transaction: Transaction, name: string): Promise<void> {
+    const open = this.appTransactionOf(transaction);
+    if (!open || open.localSettings.has(name)) return;
+    const result = (await this.connection.query(`SELECT current_setting('${name.replaceAll("'", "''")}', true) AS value`)) as {
+      rows: { value: string | null }[];
+    };
+    open.localSettings.set(name, result.rows[0]?.value ?? null);
+  }
+
+  // --- autocommit statements ------------------------------------------------------------
+
+  /**
+   * Runs a statement as production would run it outside any transaction: on
+   * its own. In production each such statement commits by itself, so a write
+   * stays even if the request then fails, and a failing statement undoes only
+   * itself. Here a savepoint stands before the statement; on failure the kit
+   * rolls back to it, which undoes exactly that statement and leaves the test's
+   * transaction usable (no 25P02). The savepoint is moved only after a write,
+   * so a run of reads costs no extra round trip.
+   *
+   * `SET LOCAL` outside a transaction has no effect in production (PostgreSQL
+   * only warns), so it is undone here too.
+   */
+  async runAsAutocommit<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    const release = await this.statementLock.acquire();
+    try {
+      if (this.statementSavepoint === 'none') await this.connection.query(`SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+      else if (this.statementSavepoint === 'dirty') {
+        await this.connection.query(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}; SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+      }
+      this.statementSavepoint = 'clean';
+      let result: T;
+      try {
+        result = await run();
+      } catch (error) {
+        await this.connection.query(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+        throw error;
+      }
+      if (/^\s*SET\s+LOCAL\b/i.test(sql)) await this.connection.query(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+      else if (!isPlainRead(sql)) this.statementSavepoint = 'dirty';
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  /** A statement of the test body ran on the root transaction: the statement savepoint no longer marks the current state. */
+  noteBodyStatement(sql: string): void {
+    if (this.statementSavepoint === 'clean' && !isPlainRead(sql)) this.statementSavepoint = 'dirty';
+  }
+
+  // --- teardown -------------------------------------------------------------------------
+
+  /**
    * Ends the test: refuses further queries, waits (bounded) for the request in
-   * flight to finish its savepoint, then rolls the whole transaction back.
+   * flight, checks deferred constraints as COMMIT would, then rolls the whole
+   * transaction back and resets what a rollback does not (session advisory
+   * locks, prepared statements), in one round trip. If a request never
+   * finishes, its connection is terminated instead: nothing it did is
+   * committed, and teardown stays inside the hook timeout.
    */
   async end(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     let release: (() => void) | undefined;
     try {
-      release = await this.lock.acquire({ timeoutMs: this.lockTimeoutMs });
+      release = await this.lock.acquire({ timeoutMs: this.teardownWaitMs });
     } catch {
-      // A request is stuck; roll back regardless. Its later queries fail
-      // because the transaction is finished, so nothing can be written.
+      // A request is stuck (or a handler never answered): end its connection below.
     }
     try {
-      if (!internals(this.transaction).finished) {
-        await outsideAnyTest(() => this.transaction.rollback());
+      if (internals(this.transaction).finished) return;
+      if (!release) {
+        this.failures.push(this.stuckRequestError());
+        await this.terminate();
+        return;
       }
+      if (this.checkDeferred) await this.checkDeferredConstraints();
+      await this.rollbackAndReset();
     } finally {
       release?.();
     }
+  }
+
+  private stuckRequestError(): SharedSessionError {
+    return new SharedSessionError(
+      `Teardown ended a request that never finished: ${this.lockHolder ?? 'a request'} of "${this.testName}" still held the test's ` +
+        `transaction ${this.teardownWaitMs} ms after the test ended, so the kit closed its database connection (nothing was committed).\n` +
+        'Fix: make every handler answer (a missing res.end or next()), and await every request in the test.',
+      TESTING_SECTIONS.teardownEndedRequest,
+    );
+  }
+
+  /** `SET CONSTRAINTS ALL IMMEDIATE` fails now if COMMIT would have failed in production. */
+  private async checkDeferredConstraints(): Promise<void> {
+    try {
+      await this.connection.query('SET CONSTRAINTS ALL IMMEDIATE');
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      // 25P02: the transaction is already aborted; the test has failed for that reason.
+      if (!code.startsWith('23')) return;
+      this.failures.push(
+        new SharedSessionError(
+          `A deferred constraint would fail at COMMIT in "${this.testName}": ${(error as Error).message}. ` +
+            'In production the COMMIT of this data fails; the test transaction never commits, so the kit checked the ' +
+            'DEFERRABLE constraints with SET CONSTRAINTS ALL IMMEDIATE before rolling back.\n' +
+            'Fix: make the data satisfy the constraint before the transaction ends.',
+          TESTING_SECTIONS.deferredConstraint,
+        ),
+      );
+    }
+  }
+
+  private async rollbackAndReset(): Promise<void> {
+    const connection = this.connection;
+    const finished = this.withTimeout(
+      connection.query('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL'),
+      this.teardownWaitMs,
+    );
+    try {
+      await finished;
+      this.markFinished(false);
+    } catch {
+      await this.terminate();
+    }
+  }
+
+  private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Ends the test's backend from another connection: PostgreSQL rolls its transaction back. */
+  private async terminate(): Promise<void> {
+    const pid = this.connection.processID;
+    this.connection._invalid = true;
+    if (pid) {
+      await outsideAnyTest(() => this.sequelize.query('SELECT pg_terminate_backend($1)', { bind: [pid] })).catch(() => {});
+    }
+    this.markFinished(true);
+  }
+
+  private markFinished(destroy: boolean): void {
+    const transaction = internals(this.transaction);
+    transaction.finished = 'rollback';
+    const connection = this.connection;
+    const manager = this.sequelize.connectionManager as unknown as {
+      releaseConnection(c: unknown): void;
+      destroyConnection(c: unknown): Promise<void>;
+    };
+    connection.uuid = undefined;
+    if (destroy) void manager.destroyConnection(connection).catch(() => {});
+    else manager.releaseConnection(connection);
   }
 }

@@ -1,6 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
+import { currentContext } from './cls.ts';
+import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 
 /**
  * An in-process HTTP server on an ephemeral port.
@@ -60,5 +62,22 @@ export async function startTestServer(app: RequestListener): Promise<TestServer>
  * ```
  */
 export function createTestClient(baseURL: string, headers: Record<string, string> = {}): AxiosInstance {
-  return axios.create({ baseURL, headers, validateStatus: () => true, timeout: 15_000 });
+  const client = axios.create({ baseURL, headers, validateStatus: () => true, timeout: 15_000 });
+  // Interceptors run in the caller's async context, so the kit can tell a
+  // request sent from inside a managed transaction of the test body: it would
+  // wait for the lock that transaction holds until the lock timeout.
+  client.interceptors.request.use((config) => {
+    const context = currentContext();
+    if (context?.inBodyTransaction && context.session) {
+      throw new SharedSessionError(
+        `A request was sent inside a transaction of the test body: ${String(config.method).toUpperCase()} ${config.url ?? ''} ` +
+          `in "${context.session.testName}" was sent from inside \`sequelize.transaction(cb)\`, which holds the test's ` +
+          'transaction until its callback ends; the request would wait for it until the lock timeout.\n' +
+          'Fix: send the request before or after the transaction, not inside its callback.',
+        TESTING_SECTIONS.requestInBodyTransaction,
+      );
+    }
+    return config;
+  });
+  return client;
 }

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
 import { SharedSessionError, TESTING_SECTIONS } from '../errors.ts';
-import { createSharedSessionTest, RunningTest } from '../shared-session-test.ts';
+import { createSharedSessionTest, RunningTests } from '../shared-session-test.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
 
 const test = createSharedSessionTest({
@@ -26,7 +26,7 @@ test.describe.concurrent('two tests of one file started together', () => {
 });
 
 test('when a second test claims the file server while the first owns it, then the error names the fix and the section', () => {
-  const slot = new RunningTest();
+  const slot = new RunningTests();
   slot.claim('first');
 
   const refusal = (() => {
