@@ -34,6 +34,36 @@ export const TESTING_SECTIONS = {
   schemaChanged: 'Schema differs from the template',
   /** The request override was built with `NODE_ENV=production`. */
   production: 'The request override is test-only',
+  /** Inside an app transaction, a query that would run on another connection in production. */
+  outsideAppTransaction: 'A query ran outside the open app transaction',
+  /** A second, independent app transaction opened while one was open. */
+  secondAppTransaction: 'A second app transaction opened while another was open',
+  /** A request ended with an unmanaged transaction neither committed nor rolled back. */
+  unfinishedTransaction: 'A request ended with its transaction still open',
+  /** COMMIT, ROLLBACK or END (as SQL, or tx.commit()/tx.rollback() on the test's transaction). */
+  transactionControl: 'Transaction control refused',
+  /** A DEFERRABLE constraint that COMMIT would have rejected. */
+  deferredConstraint: 'A deferred constraint would fail at COMMIT',
+  /** A query on the app's database with no test context: an auto fixture, a beforeAll hook, module code. */
+  outsideAnyTest: 'Query outside any test transaction',
+  /** A test-scoped fixture registered with `auto: true` on the kit's test. */
+  autoFixture: 'Auto fixtures cannot join the test transaction',
+  /** A request carrying the identity of a test that has ended. */
+  endedTest: 'Request from a test that has ended',
+  /** A request without the kit's test identity while several tests run. */
+  untaggedRequest: 'Untagged request while several tests are running',
+  /** A request sent from inside a managed transaction of the test body. */
+  requestInBodyTransaction: 'A request was sent inside a transaction of the test body',
+  /** Teardown had to end a request that never finished. */
+  teardownEndedRequest: 'Teardown ended a request that never finished',
+  /** The previous test's teardown was still running when the next test started. */
+  teardownStillRunning: 'The previous test is still tearing down',
+  /** Two modules that call createSharedSessionTest are imported by one test file. */
+  twoFixtureModules: 'Two kit fixtures modules in one file',
+  /** The file runs in a shared module graph (`isolate: false`) where the kit's hook is not registered for it. */
+  notIsolated: 'The kit hook is not registered in this file',
+  /** A test declared with Vitest's own `test` in a file that uses the kit. */
+  plainVitestTest: "A test declared with Vitest's own test",
 } as const;
 
 /**
