@@ -1,19 +1,68 @@
 // `npm start`: the demo API on a real PostgreSQL. Uses DATABASE_URL as is when
 // set; otherwise starts an embedded PostgreSQL and creates `tournament_demo` on it.
-// Then migrates, seeds the demo data and listens on PORT (default 3000).
+// Then migrates, seeds the demo data (see seedPlan: never with public passwords
+// when NODE_ENV=production) and serves on PORT (default 3000).
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startPostgres } from './db/embedded-postgres.ts';
 import { createSequelize } from './db/sequelize.ts';
 import { migrate } from './db/migrate.ts';
 import { quoteIdent, withAdminClient, withDatabase } from './db/admin.ts';
 import { createApp } from './app/app.ts';
+import { checkSessionSecret } from './app/auth/session.ts';
 import { defineModels } from './app/models/index.ts';
-import { seedDemo } from './app/seed.ts';
+import { seedDemo, seedPlan } from './app/seed.ts';
 
 const DEMO_DATABASE = 'tournament_demo';
 
+/** A startup failure the user can fix: printed as its one-line message, without a stack trace. */
+class StartupError extends Error {}
+
+function portFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = /^[0-9]{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new StartupError(`PORT must be a number from 0 to 65535, got ${JSON.stringify(value)}`);
+  return port;
+}
+
+/**
+ * Binds the port before anything else starts, so a port in use is one line and
+ * no PostgreSQL is started for nothing. Until the app is ready, requests get a
+ * JSON 503 in the API's error shape instead of hanging.
+ */
+async function bind(port: number): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'service_unavailable', message: 'The server is starting' } }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`Port ${port} is already in use: stop the other server or choose a free port, e.g. PORT=${port + 1} npm start`));
+      else if (error.code === 'EACCES') reject(new StartupError(`Port ${port} needs privileges this process does not have: choose a port above 1023 with PORT=...`));
+      else reject(error);
+    });
+    server.listen(port);
+  });
+  return server;
+}
+
 async function main(): Promise<void> {
+  // Configuration first: a bad value is a one-line refusal before anything starts.
+  const configuredSecret = process.env.SESSION_SECRET;
+  if (configuredSecret !== undefined) {
+    try {
+      checkSessionSecret(configuredSecret, 'SESSION_SECRET');
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
+  }
+  // A fresh random secret per run unless SESSION_SECRET is set: sessions do not survive a restart, which suits a demo.
+  const sessionSecret = configuredSecret ?? randomBytes(32).toString('hex');
+  const plan = seedPlan(process.env);
+  const server = await bind(portFromEnv(process.env.PORT));
+
   const postgres = await startPostgres({});
   let databaseUrl = postgres.url;
   if (postgres.embedded) {
@@ -24,22 +73,21 @@ async function main(): Promise<void> {
   const sequelize = createSequelize(databaseUrl);
   await migrate(sequelize);
   const models = defineModels(sequelize);
-  const credentials = await seedDemo(models, sequelize);
+  const credentials = plan.seed ? await seedDemo(models, sequelize, { passwords: plan.passwords }) : [];
 
-  // A fresh random secret per run unless SESSION_SECRET is set: sessions do not survive a restart, which suits a demo.
-  const sessionSecret = process.env.SESSION_SECRET ?? randomBytes(32).toString('hex');
   const app = createApp({ sequelize, models, sessionSecret });
-  const port = Number(process.env.PORT ?? 3000);
-  const server = app.listen(port);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  server.removeAllListeners('request');
+  server.on('request', app);
 
   const url = `http://localhost:${(server.address() as AddressInfo).port}`;
   console.log(`Tournament API listening on ${url}${postgres.embedded ? ' (embedded PostgreSQL)' : ''}`);
-  console.log('Demo accounts (POST /auth/login with {"email", "password"}):');
-  for (const { role, email, password } of credentials) console.log(`  ${role.padEnd(5)}  ${email}  ${password}`);
+  if (!plan.seed) console.log(plan.reason);
+  else if (credentials.length === 0) console.log('Demo accounts exist already; their random passwords were printed when they were created');
+  else {
+    const once = plan.passwords === 'random' ? ' (random passwords, printed this once)' : '';
+    console.log(`Demo accounts${once} (POST /auth/login with {"email", "password"}):`);
+    for (const { role, email, password } of credentials) console.log(`  ${role.padEnd(5)}  ${email}  ${password}`);
+  }
 
   // This entry point owns the process's shutdown. The embedded-postgres package
   // and startEmbeddedPostgres() install their own SIGINT/SIGTERM handlers, which
@@ -74,7 +122,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof StartupError ? `npm start: ${error.message}` : error);
   // The process 'exit' hooks of startEmbeddedPostgres stop an embedded server here.
   process.exit(1);
 });

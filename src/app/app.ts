@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { Models } from './models/index.ts';
 import { userGuard } from './auth/middleware.ts';
 import { authRouter } from './auth/routes.ts';
-import { signSessionToken } from './auth/session.ts';
+import { checkSessionSecret, signSessionToken } from './auth/session.ts';
 import { HttpError, errorHandler, unknownRoute } from './errors.ts';
 import { tournamentsRouter } from './routes/tournaments.ts';
 import { categoriesRouter } from './routes/categories.ts';
@@ -13,7 +13,7 @@ import { battlesRouter } from './routes/battles.ts';
 export interface AppOptions {
   sequelize: Sequelize;
   models: Models;
-  /** HS256 key for session tokens. */
+  /** HS256 key for session tokens: at least 32 bytes, else `createApp` throws. */
   sessionSecret: string;
   /**
    * TEST-ONLY. Injected by the test kit to run each request inside the test's
@@ -32,6 +32,7 @@ export const JSON_LIMIT = '16kb';
 /** Builds the tournament API. Creates no connections of its own: everything goes through `options.sequelize`. */
 export function createApp(options: AppOptions): express.Express {
   const { sequelize, models, sessionSecret } = options;
+  checkSessionSecret(sessionSecret);
   const app = express();
   if (options.testRequestOverride) app.use(options.testRequestOverride);
 

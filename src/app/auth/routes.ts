@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { HttpError } from '../errors.ts';
 import { userJson, type Models } from '../models/index.ts';
 import { parseBody } from '../validation.ts';
-import { currentUser, type RequireUser } from './middleware.ts';
+import { storableText } from '../schemas.ts';
+import { currentUser, endSessions, sessionUser, type RequireUser } from './middleware.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { SESSION_COOKIE, SESSION_TTL_SECONDS, signSessionToken } from './session.ts';
 
 const loginBody = z.strictObject({
-  email: z.string().trim().min(1).max(320),
+  email: storableText(z.string().trim().min(1).max(320)),
   password: z.string().min(1).max(1024),
 });
 
@@ -33,8 +34,12 @@ export function authRouter(models: Models, secret: string, requireUser: RequireU
     res.status(200).json({ token, user: userJson(user) });
   });
 
-  // Public on purpose: logging out without a session is harmless and still clears the cookie.
-  router.post('/auth/logout', (_req, res) => {
+  // Public on purpose: logging out without a (valid) session is harmless and
+  // still clears the cookie. With a valid one it ends every session of the
+  // user, so a copied token stops working too, not just this browser's cookie.
+  router.post('/auth/logout', async (req, res) => {
+    const session = await sessionUser(models, secret, req);
+    if ('user' in session) await endSessions(models, session.user);
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.status(204).end();
   });

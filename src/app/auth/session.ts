@@ -5,6 +5,28 @@ export const SESSION_COOKIE = 'session';
 /** Default lifetime of a session token (and of its cookie). */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
+/**
+ * The shortest HS256 key accepted: 32 bytes, the output size of SHA-256
+ * (RFC 7518, section 3.2). A short key can be brute-forced offline from one
+ * token: a one-character key was recovered in 89 tries and a token forged.
+ */
+export const MIN_SECRET_BYTES = 32;
+
+/**
+ * Refuses a session secret shorter than `MIN_SECRET_BYTES` (UTF-8 bytes), with
+ * a one-line message that says how to make a good one. `createApp` calls it,
+ * so no app can be built with a weak key; `src/server.ts` calls it before it
+ * starts anything.
+ */
+export function checkSessionSecret(secret: string, name = 'The session secret'): void {
+  const bytes = new TextEncoder().encode(secret).length;
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new Error(
+      `${name} is ${bytes} bytes; it must be at least ${MIN_SECRET_BYTES} (make one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`,
+    );
+  }
+}
+
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
@@ -16,24 +38,32 @@ function keyOf(secret: string): Uint8Array {
  */
 export async function signSessionToken(userId: number, secret: string, options: { expiresIn?: string | number } = {}): Promise<string> {
   const expiresIn = options.expiresIn ?? SESSION_TTL_SECONDS;
-  const now = Math.floor(Date.now() / 1000);
+  // `iat` in milliseconds (a NumericDate may be fractional, RFC 7519 section 2):
+  // logout ends every session issued before it, and whole seconds could not
+  // tell a token minted just before a logout from one minted just after.
+  const issuedAt = Date.now() / 1000;
+  const now = Math.floor(issuedAt);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(userId))
-    .setIssuedAt(now)
+    .setIssuedAt(issuedAt)
     .setExpirationTime(typeof expiresIn === 'number' ? now + expiresIn : expiresIn)
     .sign(keyOf(secret));
 }
 
-export type VerifyResult = { ok: true; userId: number } | { ok: false; reason: 'expired' | 'invalid' };
+export type VerifyResult = { ok: true; userId: number; issuedAtMs: number } | { ok: false; reason: 'expired' | 'invalid' };
 
-/** Verifies signature, algorithm and expiry; the subject must be a positive integer id. */
+/**
+ * Verifies signature, algorithm and expiry. `exp`, `iat` and `sub` are required
+ * (a token without `exp` would never expire, one without `iat` could not be
+ * revoked by logout); the subject must be a positive integer id.
+ */
 export async function verifySessionToken(token: string, secret: string): Promise<VerifyResult> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
     const userId = typeof payload.sub === 'string' && /^[1-9][0-9]{0,9}$/.test(payload.sub) ? Number(payload.sub) : NaN;
     if (!Number.isSafeInteger(userId) || userId > 2 ** 31 - 1) return { ok: false, reason: 'invalid' };
-    return { ok: true, userId };
+    return { ok: true, userId, issuedAtMs: payload.iat! * 1000 };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }

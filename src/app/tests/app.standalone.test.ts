@@ -25,7 +25,7 @@ beforeAll(async () => {
   sequelize = createSequelize(withDatabase(serverUrl, database));
   models = defineModels(sequelize);
   await seedDemo(models, sequelize);
-  app = createApp({ sequelize, models, sessionSecret: 'standalone-test-secret' });
+  app = createApp({ sequelize, models, sessionSecret: 'standalone-test-secret-of-at-least-32-bytes' });
 });
 
 afterAll(async () => {

@@ -156,6 +156,28 @@ const cases: Case[] = [
       return (await as()).get('/auth/me', bearer(token));
     },
   },
+  {
+    when: 'the token has no exp claim',
+    status: 401,
+    code: 'unauthenticated',
+    act: async ({ as, factories }) => {
+      // Well signed, but a token without exp would be valid forever.
+      const user = await factories.user('admin');
+      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setIssuedAt(Date.now() / 1000 + 1).sign(new TextEncoder().encode(TEST_SESSION_SECRET));
+      return (await as()).get('/auth/me', bearer(token));
+    },
+  },
+  {
+    when: 'the token has no iat claim',
+    status: 401,
+    code: 'unauthenticated',
+    act: async ({ as, factories }) => {
+      // Without iat, logout could not tell whether the token was issued before it.
+      const user = await factories.user('admin');
+      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setExpirationTime('1h').sign(new TextEncoder().encode(TEST_SESSION_SECRET));
+      return (await as()).get('/auth/me', bearer(token));
+    },
+  },
   { when: 'the bearer token is garbage', status: 401, code: 'unauthenticated', act: async ({ as }) => (await as()).get('/tournaments', bearer('not.a.jwt')) },
   {
     when: 'the Authorization header is not a Bearer token',

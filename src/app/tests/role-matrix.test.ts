@@ -158,7 +158,7 @@ test.for(rows)('when $role calls $endpoint, then $expected', async ({ endpoint: 
 test('the matrix covers every route the app registers', async ({ app }) => {
   // A new route without a row here would escape the role checks above.
   const { createApp } = await import('../app.ts');
-  const built = createApp({ sequelize: app.sequelize, models: app.models, sessionSecret: 'unused' });
+  const built = createApp({ sequelize: app.sequelize, models: app.models, sessionSecret: 'unused-but-at-least-32-bytes-long-secret' });
   const registered = new Set<string>();
   const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
     for (const layer of stack) {
