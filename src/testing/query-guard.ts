@@ -224,6 +224,7 @@ export function installQueryGuard(sequelize: Sequelize, options: QueryGuardOptio
     const effective = explicit === undefined ? (clsNamespace.get('transaction') as Transaction | null | undefined) : explicit;
     if (!session.owns(effective)) return Promise.reject(escapedQueryError(session, sql));
 
+    if (/\bDEFERRABLE\b/i.test(text)) session.noteDeferrableConstraints();
     const onRoot = session.isRoot(effective);
     if (onRoot && !isSavepointControl(text)) {
       const [open] = session.openAppTransactions;

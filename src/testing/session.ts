@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { Sequelize, Transaction } from 'sequelize';
 import { Mutex } from './lock.ts';
 import { outsideAnyTest } from './cls.ts';
@@ -20,6 +21,8 @@ export interface RawConnection {
   processID?: number;
   uuid?: string;
   _invalid?: boolean;
+  /** How pg connected, reused to end a stuck backend from a connection of its own. */
+  connectionParameters?: { user?: string; password?: string | null; host?: string; port?: number; database?: string | null };
 }
 
 function internals(transaction: Transaction): TransactionInternals {
@@ -131,7 +134,7 @@ export class TestSession {
   readonly failures: SharedSessionError[] = [];
   private readonly openTransactions = new Map<Transaction, OpenAppTransaction>();
   private readonly teardownWaitMs: number;
-  private readonly checkDeferred: boolean;
+  private checkDeferred: boolean;
   private ended = false;
   /** none: no statement savepoint yet; clean: it marks the current state; dirty: writes happened since. */
   private statementSavepoint: 'none' | 'clean' | 'dirty' = 'none';
@@ -192,7 +195,7 @@ export class TestSession {
   /** The error for COMMIT, ROLLBACK or END sent inside the test, which would end the shared transaction. */
   transactionControlError(statement: string, who: string): SharedSessionError {
     return new SharedSessionError(
-      `Transaction control refused: ${who} of "${this.testName}" sent ${statement}, which would end the test's shared ` +
+      `Transaction control refused: ${who} of "${this.testName}" sent ${statement}, which would end or replace the test's shared ` +
         `transaction: its rows would be committed for good, and every later statement of the test would run outside it.\n` +
         'Nothing was sent to the database.\n' +
         'Fix: let the kit end the test transaction (it rolls back after the test). In app code, use ' +
@@ -282,6 +285,11 @@ export class TestSession {
     } finally {
       release();
     }
+  }
+
+  /** A statement created a DEFERRABLE constraint inside the test: teardown must check it, whatever the schema had. */
+  noteDeferrableConstraints(): void {
+    this.checkDeferred = true;
   }
 
   /** A statement of the test body ran on the root transaction: the statement savepoint no longer marks the current state. */
@@ -377,8 +385,18 @@ export class TestSession {
   private async terminate(): Promise<void> {
     const pid = this.connection.processID;
     this.connection._invalid = true;
-    if (pid) {
-      await outsideAnyTest(() => this.sequelize.query('SELECT pg_terminate_backend($1)', { bind: [pid] })).catch(() => {});
+    // A connection of its own, not the app's pool: the pool may have no other connection to give.
+    const params = this.connection.connectionParameters;
+    if (pid && params) {
+      const admin = new pg.Client({ user: params.user, password: params.password ?? undefined, host: params.host, port: params.port, database: params.database ?? undefined });
+      await this.withTimeout(
+        (async () => {
+          await admin.connect();
+          await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        })(),
+        this.teardownWaitMs,
+      ).catch(() => {});
+      await admin.end().catch(() => {});
     }
     this.markFinished(true);
   }

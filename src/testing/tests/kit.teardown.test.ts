@@ -1,0 +1,102 @@
+// Teardown must finish inside the hook timeout whatever the test left running,
+// must free the file server, and must hand the next test a connection with no
+// session state of the last one (advisory locks, prepared statements).
+import { expect } from 'vitest';
+import { createSequelize } from '../../db/sequelize.ts';
+import { kitStorage } from '../cls.ts';
+import { TESTING_SECTIONS } from '../errors.ts';
+import { TestSession } from '../session.ts';
+import { createSharedSessionTest, RunningTests } from '../shared-session-test.ts';
+import { connectToy, createToyApp } from './toy-app.ts';
+
+const test = createSharedSessionTest({
+  connect: (url) => connectToy(createSequelize(url)),
+  createApp: (_app, override) => createToyApp(override),
+  signIn: async () => ({}),
+});
+
+const inSession = <T>(session: TestSession, fn: () => Promise<T>) =>
+  kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, fn);
+
+/** A Sequelize instance of one connection, so two sessions in a row share a backend. */
+function oneConnection(databaseUrl: string) {
+  return createSequelize(databaseUrl, { pool: { max: 1, min: 0, idle: 10_000, acquire: 5_000 } });
+}
+
+test('when a test leaves an advisory lock and a prepared statement, then the next test on the same backend has neither', async ({ databaseUrl }) => {
+  const sequelize = oneConnection(databaseUrl);
+  try {
+    const first = await TestSession.begin(sequelize, 'first');
+    const firstPid = first.connection.processID;
+    await inSession(first, async () => {
+      await sequelize.query('SELECT pg_advisory_lock(4242)');
+      await sequelize.query('PREPARE kit_probe AS SELECT 1');
+    });
+    await first.end();
+
+    const second = await TestSession.begin(sequelize, 'second');
+    try {
+      expect(second.connection.processID).toBe(firstPid);
+      const [state] = await inSession(second, () =>
+        sequelize.query(
+          `SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())::int AS locks,
+                  (SELECT count(*) FROM pg_prepared_statements)::int AS prepared`,
+        ),
+      );
+      expect(state).toEqual([{ locks: 0, prepared: 0 }]);
+    } finally {
+      await second.end();
+    }
+  } finally {
+    await sequelize.close();
+  }
+});
+
+test('when a request holds the test transaction and never finishes, then teardown ends its connection within its bound', async ({ databaseUrl }) => {
+  const sequelize = oneConnection(databaseUrl);
+  try {
+    const session = await TestSession.begin(sequelize, 'stuck', { teardownWaitMs: 300 });
+    const pid = session.connection.processID;
+    // A request in flight: it holds the lock, and its statement runs for 30 s.
+    const release = await session.lock.acquire();
+    session.lockHolder = 'the request GET /hang';
+    const statement = inSession(session, () => sequelize.query('SELECT pg_sleep(30)', { transaction: session.transaction })).catch((e: unknown) => e);
+
+    const started = Date.now();
+    await session.end();
+
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(session.failures.map((f) => f.section)).toEqual([TESTING_SECTIONS.teardownEndedRequest]);
+    expect(session.failures[0]?.message).toMatch(/^Teardown ended a request that never finished: the request GET \/hang of "stuck"/);
+    expect(await statement).toBeInstanceOf(Error);
+    const [rows] = await sequelize.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', { bind: [pid] });
+    expect(rows).toEqual([{ n: 0 }]);
+    release();
+  } finally {
+    await sequelize.close();
+  }
+});
+
+test('when a test starts while the previous teardown still runs, then the message says so, not "test.concurrent"', () => {
+  const slot = new RunningTests();
+  slot.claim('first');
+  const session = { id: 'id-1', testName: 'first', hasEnded: true } as unknown as TestSession;
+  slot.ending(session);
+
+  expect(() => slot.claim('second')).toThrow(/^The previous test is still tearing down: "second" started while the teardown of "first"/);
+  slot.release();
+  expect(() => slot.claim('third')).not.toThrow();
+});
+
+test('when a request never answers, then the test fails fast and the next test gets the file server', async ({ clientFor, server }) => {
+  const client = await clientFor();
+  // The client gives up after 500 ms; the handler holds the test's lock until teardown cuts it.
+  const hung = await client.get('/hang', { timeout: 500 }).catch((e: unknown) => e);
+  expect(hung).toBeInstanceOf(Error);
+  expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+});
+
+test('when the previous test left a request hanging, then this test runs normally', async ({ clientFor }) => {
+  // Whatever order the two run in, each gets the server and a working transaction.
+  expect((await (await clientFor()).post('/people')).status).toBe(201);
+});
