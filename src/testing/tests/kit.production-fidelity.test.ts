@@ -156,6 +156,8 @@ test('when the test body sends a request from inside a managed transaction, then
 
 test('when a fixture is registered with auto: true on the kit test, then registration is refused, naming the fixture', () => {
   expect(() => test.extend('seedRows', { auto: true }, async () => 1)).toThrow(/^Auto fixtures cannot join the test transaction: the fixture "seedRows"/);
+  // Vitest reads a fixture's dependencies from its destructuring pattern, so "none" is `{}`.
+  // eslint-disable-next-line no-empty-pattern
   expect(() => test.extend({ seeded: [async ({}, use) => use(1), { auto: true }] })).toThrow(/the fixture "seeded"/);
   expect(() => test.extend('perFile', { auto: true, scope: 'file' }, async () => 1)).not.toThrow();
 });
