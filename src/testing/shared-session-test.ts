@@ -4,7 +4,8 @@ import type { AxiosInstance } from 'axios';
 import { test as baseTest, TestRunner } from 'vitest';
 import { clsNamespace, currentContext, kitStorage, outsideAnyTest } from './cls.ts';
 import { workerDatabaseUrl } from './databases.ts';
-import { countRows, DEFAULT_REFERENCE_TABLES, truncateTables } from './row-counts.ts';
+import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+import { checkWorkerDatabase } from './schema-fingerprint.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { installQueryGuard } from './query-guard.ts';
 import { createRequestOverride, outsideTestError, TEST_ID_HEADER, type RequestOverride } from './request-override.ts';
@@ -141,7 +142,8 @@ export class RunningTests {
     return new SharedSessionError(
       `Untagged request while several tests are running: ${label} carries no test identity, and ${running.length} tests ` +
         `(${running.map((s) => `"${s.testName}"`).join(', ')}) are running, so the kit cannot tell which transaction it belongs to.\n` +
-        `Fix: send it with a client from \`clientFor()\`, or add the header ${TEST_ID_HEADER}: <currentTestId()> to your own client.`,
+        `Fix: send it with a client from \`clientFor()\`, or have your own client send the header ${TEST_ID_HEADER} ` +
+          'with the test\'s id, `currentContext()?.session?.id`.',
       TESTING_SECTIONS.untaggedRequest,
     );
   }
@@ -264,19 +266,9 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
     // eslint-disable-next-line no-empty-pattern
     .extend('databaseUrl', { scope: 'file' }, async ({}, { onCleanup }) => {
       const url = await workerDatabaseUrl();
-      // The per-file leak check: after the file's last test, its database must be empty.
-      onCleanup(async () => {
-        const rows = await countRows(url, referenceTables);
-        if (Object.keys(rows).length > 0) {
-          // Empty the tables so the next file of this worker is not blamed too.
-          await truncateTables(url, Object.keys(rows));
-          throw new SharedSessionError(
-            `Rows left behind after this file: ${Object.entries(rows).map(([t, n]) => `${t} (${n})`).join(', ')}. ` +
-              'Something committed outside the test transaction (the tables were emptied so the next file starts clean).',
-            TESTING_SECTIONS.leak,
-          );
-        }
-      });
+      // The per-file check: after the file's last test, its database must hold no
+      // rows and have the template's schema (DDL is not a row); a damaged one is cloned again.
+      onCleanup(() => checkWorkerDatabase(url, { referenceTables }));
       return url;
     })
     .extend('app', { scope: 'file' }, async ({ databaseUrl }, { onCleanup }) => {

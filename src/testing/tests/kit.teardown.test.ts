@@ -95,8 +95,3 @@ test('when a request never answers, then the test fails fast and the next test g
   expect(hung).toBeInstanceOf(Error);
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 });
-
-test('when the previous test left a request hanging, then this test runs normally', async ({ clientFor }) => {
-  // Whatever order the two run in, each gets the server and a working transaction.
-  expect((await (await clientFor()).post('/people')).status).toBe(201);
-});
