@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { quoteIdent } from '../db/admin.ts';
+import { databaseOf, quoteIdent } from '../db/admin.ts';
+import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 
 /**
  * Tables that hold reference data rather than test data; the leak check skips them.
@@ -15,6 +16,11 @@ export const DEFAULT_REFERENCE_TABLES = ['SequelizeMeta'];
  * Counts the rows of every table in a database (reference tables aside).
  * Returns only the tables that hold rows.
  *
+ * A database without a single table is refused rather than reported empty:
+ * zero tables hold zero rows, and `sync({ force: true })` or `drop()` outside a
+ * test would otherwise pass for clean. `checkWorkerDatabase` goes further and
+ * compares the whole schema with the template's.
+ *
  * @example
  * ```ts
  * expect(await countRows(url)).toEqual({});
@@ -27,6 +33,13 @@ export async function countRows(databaseUrl: string, referenceTables: readonly s
     const tables = await client.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
     );
+    if (tables.rows.length === 0) {
+      throw new SharedSessionError(
+        `Schema differs from the template: database "${databaseOf(databaseUrl)}" has no tables at all, so counting its rows proves nothing. ` +
+          'Something dropped them outside the test transaction (sequelize.sync({ force: true }), drop(), a raw pg client).',
+        TESTING_SECTIONS.schemaChanged,
+      );
+    }
     const names = tables.rows.map((row) => row.name).filter((name) => !referenceTables.includes(name));
     if (names.length === 0) return {};
     const counts = await client.query<{ name: string; count: string }>(

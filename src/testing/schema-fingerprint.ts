@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDatabaseFromTemplate, databaseOf, dropDatabase, quoteIdent } from '../db/admin.ts';
+import { createDatabaseFromTemplate, databaseOf, dropDatabase, quoteIdent, withDatabase } from '../db/admin.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 
@@ -223,7 +223,9 @@ export async function checkWorkerDatabase(databaseUrl: string, options: { refere
   const info = inject('sharedSessionDatabase');
   if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
   const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
-  const report = await inspectDatabase(databaseUrl, info.templateSchema, referenceTables);
+  // A global setup of an older kit provides no fingerprint: read the template's then (slower, one more connection).
+  const templateSchema = info.templateSchema ?? (await schemaFingerprint(withDatabase(info.serverUrl, info.template)));
+  const report = await inspectDatabase(databaseUrl, templateSchema, referenceTables);
   if (report.schemaChanges.length > 0) {
     const name = databaseOf(databaseUrl);
     await dropDatabase(info.serverUrl, name);
