@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,11 @@ interface RunRecord {
   ownerPid: number;
   /** That process's start time (Linux /proc), so a reused pid is not taken for the owner. */
   ownerStartTime: string | null;
+  /**
+   * The owner's pid namespace (Linux), since pids mean nothing across namespaces:
+   * two containers sharing one temp dir never judge each other's runs.
+   */
+  pidNamespace?: string | null;
   /** The data directory (always the run file's sibling). */
   dataDir: string;
   /** The postmaster, once started. */
@@ -111,6 +116,15 @@ const HAS_PROC = (() => {
  */
 export function processStartTime(pid: number): string | null {
   return procStat(pid)?.[19] ?? null;
+}
+
+/** This process's pid namespace (`pid:[4026531836]`), or null without /proc. */
+function pidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return null;
+  }
 }
 
 /** True while the process runs (a zombie has exited: it only waits for its parent to collect it). */
@@ -198,7 +212,8 @@ async function shutDownForeignPostmaster(pid: number, dataDir: string): Promise<
  * killed with `kill -9` (or a crashed runner) leaves its postmaster running,
  * adopted by pid 1, and its data directory (55-70 MB). A run counts as dead
  * when its owner process is gone, or its pid now belongs to a process started
- * at another time. Its postmaster is stopped only after checking that the pid
+ * at another time (runs of another pid namespace, e.g. another container
+ * sharing the temp dir, are never judged). Its postmaster is stopped only after checking that the pid
  * is still a `postgres -D <that data directory>`; a pid reused by anything
  * else is left alone. Runs that are alive, and files this module did not
  * write, are never touched.
@@ -232,6 +247,7 @@ export async function reapAbandonedEmbeddedPostgres(options: { dir?: string } = 
     }
     // The run file may only ever name its own sibling: never delete a path read from a file.
     if (record.dataDir !== dataDir || !Number.isInteger(record.ownerPid)) continue;
+    if ((record.pidNamespace ?? null) !== pidNamespace()) continue; // its pids are not ours to check
     if (isSameProcessRunning(record.ownerPid, record.ownerStartTime)) continue;
     const candidates = new Set<number>();
     if (record.postmasterPid) candidates.add(record.postmasterPid);
@@ -280,7 +296,14 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
 
   const databaseDir = join(tmpdir(), `${DATA_DIR_PREFIX}${randomBytes(6).toString('hex')}`);
   const runFile = `${databaseDir}${RUN_FILE_SUFFIX}`;
-  const record: RunRecord = { ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), dataDir: databaseDir, postmasterPid: null, port: null };
+  const record: RunRecord = {
+    ownerPid: process.pid,
+    ownerStartTime: processStartTime(process.pid),
+    pidNamespace: pidNamespace(),
+    dataDir: databaseDir,
+    postmasterPid: null,
+    port: null,
+  };
   // The run file first ('wx': never someone else's), then the directory: no moment exists where
   // the directory is there and nothing says whose it is.
   await writeFile(runFile, JSON.stringify(record), { flag: 'wx' });

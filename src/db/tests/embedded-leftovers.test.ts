@@ -3,7 +3,7 @@
 // removes what a provably dead run left). "Nothing" means no postgres process
 // and no data directory in the temp dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { processStartTime, reapAbandonedEmbeddedPostgres, startEmbeddedPostgres 
 
 const fixture = fileURLToPath(new URL('./embedded-run.fixture.ts', import.meta.url));
 const hasProc = existsSync('/proc/self/stat');
+const ownPidNamespace = hasProc ? readlinkSync('/proc/self/ns/pid') : null;
 
 /** Running (not zombie) processes whose command line is `... -D <dataDir> ...`. */
 function postmastersOf(dataDir: string): number[] {
@@ -142,11 +143,14 @@ describe('embedded PostgreSQL after the runner is interrupted or killed', { time
 
 describe('what the next start may remove', { timeout: 30_000 }, () => {
   /** A fake run's data directory and run file in a temp dir of the test's own. */
-  async function fakeRun(dir: string, record: { ownerPid: number; ownerStartTime: string | null; postmasterPid: number | null }): Promise<string> {
+  async function fakeRun(
+    dir: string,
+    record: { ownerPid: number; ownerStartTime: string | null; postmasterPid: number | null; pidNamespace?: string | null },
+  ): Promise<string> {
     const dataDir = join(dir, `e2e-pg-${Math.random().toString(16).slice(2)}`);
     await mkdir(dataDir);
     await writeFile(join(dataDir, 'PG_VERSION'), '18\n');
-    await writeFile(`${dataDir}.run.json`, JSON.stringify({ ...record, dataDir, port: null }));
+    await writeFile(`${dataDir}.run.json`, JSON.stringify({ pidNamespace: ownPidNamespace, ...record, dataDir, port: null }));
     return dataDir;
   }
 
@@ -204,6 +208,18 @@ describe('what the next start may remove', { timeout: 30_000 }, () => {
       expect(existsSync(dataDir)).toBe(false);
     } finally {
       bystander.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.skipIf(!hasProc)('when the run was started in another pid namespace (another container sharing the temp dir), then it is left alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-reap-test-'));
+    try {
+      const dataDir = await fakeRun(dir, { ownerPid: await deadPid(), ownerStartTime: null, postmasterPid: null, pidNamespace: 'pid:[1]' });
+
+      expect(await reapAbandonedEmbeddedPostgres({ dir })).toEqual([]);
+      expect(existsSync(dataDir)).toBe(true);
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
