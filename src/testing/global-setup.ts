@@ -79,6 +79,9 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
     project.provide('sharedSessionDatabase', { serverUrl: server.url, template, prefix: ownRun.prefix, templateSchema });
 
     return async function teardown() {
+      if (ownRun.lost) {
+        console.error(`[e2e-kit] this run lost the connection that holds its claim on ${ownRun.prefix}_*: another run starting meanwhile may have dropped its databases (look for "database ... does not exist" above)`);
+      }
       try {
         const schemaProblems: string[] = [];
         const leaks: string[] = [];

@@ -26,6 +26,12 @@ export interface RunOwnership {
   readonly id: number;
   /** Prefix of every database of this run: `<base prefix>_r<id in base 36>`. */
   readonly prefix: string;
+  /**
+   * True when the lock's connection ended before `release()` (server restart,
+   * an administrator, a network cut): from then on another run may have taken
+   * the run's databases for abandoned.
+   */
+  readonly lost: boolean;
   /** Ends the lock's connection (and so the claim); drop the run's databases first. */
   release(): Promise<void>;
 }
@@ -71,6 +77,8 @@ export async function claimRun(serverUrl: string, basePrefix: string): Promise<R
   client.on('end', () => (ended = true));
   await client.connect();
   try {
+    // PostgreSQL 14+ may end idle sessions (idle_session_timeout); this one idles on purpose for the whole run.
+    await client.query('SET idle_session_timeout = 0').catch(() => {});
     for (;;) {
       const id = randomInt(1, 2 ** 31 - 1);
       const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [RUN_LOCK_NAMESPACE, id]);
@@ -79,6 +87,9 @@ export async function claimRun(serverUrl: string, basePrefix: string): Promise<R
       return {
         id,
         prefix: runPrefix(basePrefix, id),
+        get lost() {
+          return ended && !released;
+        },
         async release() {
           if (released) return;
           released = true;
