@@ -11,6 +11,8 @@ import { defineModels } from '../models/index.ts';
 
 const SERVER = new URL('../../server.ts', import.meta.url).pathname;
 const STRONG_SECRET = 'a'.repeat(32);
+/** Starting tsx and the server takes seconds, more on a loaded machine: above the suite's 15 s default. */
+const TIMEOUT_MS = 40_000;
 
 interface Started {
   child: ChildProcess;
@@ -56,7 +58,7 @@ describe.concurrent('npm start refuses bad configuration in one line, before sta
     ['an empty SESSION_SECRET', { SESSION_SECRET: '' }, /^npm start: SESSION_SECRET is 0 bytes; it must be at least 32 /],
     ['a 31-byte SESSION_SECRET', { SESSION_SECRET: 'é'.repeat(15) + 'a' }, /^npm start: SESSION_SECRET is 31 bytes; it must be at least 32 /],
     ['a PORT that is not a number', { PORT: '80a' }, /^npm start: PORT must be a number from 0 to 65535, got "80a"$/],
-  ] as const)('when it is given %s, then it exits 1 with one line on stderr', async ([, env, message], context) => {
+  ] as const)('when it is given %s, then it exits 1 with one line on stderr', { timeout: TIMEOUT_MS }, async ([, env, message], context) => {
     const started = start(env, context);
 
     context.expect(await started.exited).toBe(1);
@@ -77,7 +79,7 @@ describe.concurrent('npm start refuses bad configuration in one line, before sta
     } finally {
       await new Promise((resolve) => busy.close(resolve));
     }
-  });
+  }, TIMEOUT_MS);
 });
 
 describe('npm start with NODE_ENV=production on a real database', () => {
@@ -111,7 +113,7 @@ describe('npm start with NODE_ENV=production on a real database', () => {
     expect(await started.exited).toBe(0);
     expect(stdout).not.toMatch(/admin-password/);
     expect(await userEmails(scratch.url)).toEqual([]);
-  });
+  }, TIMEOUT_MS);
 
   test('when SEED_DEMO=1 asks for them, then they get random passwords printed once, and the public ones do not work', async (context) => {
     const scratch = await scratchDatabase('prod-seed');
@@ -130,5 +132,5 @@ describe('npm start with NODE_ENV=production on a real database', () => {
     expect([withPrinted.status, withPublic.status]).toEqual([200, 401]);
     expect(await started.exited).toBe(0);
     expect(await userEmails(scratch.url)).toEqual(['admin@example.com', 'judge@example.com', 'mc@example.com', 'staff@example.com']);
-  });
+  }, TIMEOUT_MS);
 });

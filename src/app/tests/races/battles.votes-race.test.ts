@@ -47,7 +47,7 @@ async function liveBattle(round: number) {
 
 describe('votes racing the completion of a battle (committed, parallel)', () => {
   test('when judges vote while the MC completes the battle, then every accepted vote is in the tally and the stored winner agrees with the stored votes', async () => {
-    const ran = await rounds({ maxRounds: 40, budgetMs: 20_000 }, async (round) => {
+    const ran = await rounds({ maxRounds: 40, budgetMs: 8_000 }, async (round) => {
       const { battle, a, b } = await liveBattle(round);
       // The votes start 0 to 7 ms after the completion, sweeping its transaction.
       const delayMs = round % 8;

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('dancers racing the bracket of their category (committed, parallel)', () => {
   test('when dancers are added while the bracket is built, then every accepted dancer is in round 1 or there is no bracket', async () => {
-    const ran = await rounds({ maxRounds: 40, budgetMs: 20_000 }, async (round) => {
+    const ran = await rounds({ maxRounds: 40, budgetMs: 8_000 }, async (round) => {
       const { Tournament, Category, Dancer, Battle } = app.models;
       const tournament = await Tournament.create({ name: `Bracket race ${round}` });
       const category = await Category.create({ tournamentId: tournament.id, name: 'Footwork' });
