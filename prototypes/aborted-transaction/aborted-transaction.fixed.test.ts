@@ -1,8 +1,9 @@
-// Scenario: the same requests with the kit. Its override opens a SAVEPOINT for
-// every request and, when the response is an error, rolls back to it before
-// the response leaves, so the failed INSERT of the 409 is undone and the
-// transaction is usable again: the next request is a 200, and the test body
-// still queries normally.
+// Scenario: the same requests with the kit. Each statement a request runs
+// outside an app transaction behaves as autocommit: a SAVEPOINT stands before
+// it, and when it fails the kit rolls back to it. So the failed INSERT of the
+// 409 alone is undone, the first tournament stays, and the transaction is
+// usable again: the next request is a 200, and the test body still queries
+// normally.
 import { test, expect } from '../../src/e2e/fixtures.ts';
 import { recordOutcome } from '../verdict.ts';
 
@@ -13,7 +14,7 @@ test('when a duplicate name gets 409, then the next request of the same test sti
   const staff = await clientFor('staff');
   const first = await staff.post('/tournaments', { name: 'Spring Jam' });
 
-  // ✅ the 409's failed INSERT is rolled back to the request's savepoint.
+  // ✅ the 409's failed INSERT alone is rolled back, to the savepoint the kit set before it.
   const duplicate = await staff.post('/tournaments', { name: 'Spring Jam' });
   const next = await staff.get('/tournaments');
   const count = await app.models.Tournament.count();

@@ -1,8 +1,8 @@
-// Scenario: the same two requests with the kit. Its override takes a lock per
-// test transaction before opening a request's savepoint and releases it once
-// the savepoint is settled, so the requests take turns: the login's rollback
-// to its savepoint can only undo the login's own work, and the tournament
-// created beside it is kept.
+// Scenario: the same two requests with the kit. It has no savepoint per
+// request, so the login's 401 rolls nothing back, as in production; and its
+// override holds a lock per test from when a request enters until its
+// response is settled, so the requests take turns and never interleave on the
+// one connection. The tournament created beside the login is kept.
 import { test, expect } from '../../src/e2e/fixtures.ts';
 import { recordOutcome } from '../verdict.ts';
 
@@ -13,7 +13,7 @@ test('when a failed login and a create run at once, then the created tournament 
   const user = await factories.user('staff');
   const [anonymous, staff] = [await clientFor(), await clientFor('staff')];
 
-  // ✅ the per-transaction lock serialises the two savepoints.
+  // ✅ the lock per test makes the two requests take turns; the 401 undoes nothing.
   const [login, created] = await Promise.all([
     anonymous.post('/auth/login', { email: user.email, password: 'not the password' }),
     staff.post('/tournaments', { name: 'Spring Jam' }),

@@ -2,7 +2,7 @@
 // calls `server.closeAllConnections()` right after `server.close()`, so the
 // sockets still open, busy or idle, are destroyed and close() returns at once
 // whatever the keep-alive timeout. The cut request still runs to its end in
-// its savepoint of the test's transaction; the test waits for that before it
+// the test's transaction; the test waits for that before it
 // ends, so nothing it does outlives the test's rollback.
 import type { RequestListener } from 'node:http';
 import { test, expect, TEST_SESSION_SECRET } from '../../src/e2e/fixtures.ts';
