@@ -26,7 +26,7 @@ test('when a file drops a constraint outside the test transaction, then that fil
       { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 80_000 },
     );
     const report = JSON.parse(readFileSync(out, 'utf8')) as { testResults: FileResult[] };
-    const byFile = Object.fromEntries(report.testResults.map((file) => [file.name.split('/').pop(), file]));
+    const byFile: Record<string, FileResult> = Object.fromEntries(report.testResults.map((file) => [file.name.split('/').pop() ?? '', file]));
     const damaging = byFile['a-drops-constraint.damage.ts'];
     const innocent = byFile['b-relies-on-constraint.damage.ts'];
 
