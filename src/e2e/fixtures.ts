@@ -7,7 +7,7 @@ import { createSequelize } from '../db/sequelize.ts';
 import { defineModels } from '../app/models/index.ts';
 import { createApp } from '../app/app.ts';
 import { signSessionToken } from '../app/auth/session.ts';
-import { createSharedSessionTest } from '../testing/index.ts';
+import { createSharedSessionTest } from '../testing/vitest.ts';
 import { createFactories } from './factories.ts';
 
 /** The roles of the demo app; `clientFor()` without one is anonymous. */

@@ -18,4 +18,9 @@ export { workerDatabaseUrl, createScratchDatabase, type ScratchDatabase, type Sh
 export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 export { checkWorkerDatabase, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection } from './schema-fingerprint.ts';
 export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
-export { createSharedSessionTest, type SharedSessionWiring, type SharedTransaction } from './shared-session-test.ts';
+export { FileKit, noContextError, type SharedSessionWiring, type SharedTransaction, type FileKitOptions } from './file-kit.ts';
+export { RunningTests } from './running-tests.ts';
+export { TEST_ID_HEADER, outsideTestError } from './request-override.ts';
+export { DEFAULT_TEARDOWN_WAIT_MS, type TestSessionOptions, type TransactionOpener, type RawConnection } from './session.ts';
+export { outsideAnyTestError, sqlText, type QueryGuardOptions } from './query-guard.ts';
+export type { RequestInfo } from './cls.ts';

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
 import { SharedSessionError, TESTING_SECTIONS } from '../errors.ts';
-import { createSharedSessionTest, RunningTests } from '../shared-session-test.ts';
+import { createSharedSessionTest, RunningTests } from '../vitest.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
 
 const test = createSharedSessionTest({

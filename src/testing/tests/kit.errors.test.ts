@@ -4,7 +4,7 @@ import axios from 'axios';
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
 import { TESTING_SECTIONS } from '../errors.ts';
-import { createSharedSessionTest } from '../shared-session-test.ts';
+import { createSharedSessionTest } from '../vitest.ts';
 import { connectToy, createToyApp } from './toy-app.ts';
 
 const test = createSharedSessionTest({

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
 import { currentContext, kitStorage } from '../cls.ts';
 import type { SharedSessionError } from '../errors.ts';
-import { createSharedSessionTest } from '../shared-session-test.ts';
+import { createSharedSessionTest } from '../vitest.ts';
 import type { TestSession } from '../session.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
 

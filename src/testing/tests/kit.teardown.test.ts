@@ -6,7 +6,7 @@ import { createSequelize } from '../../db/sequelize.ts';
 import { kitStorage } from '../cls.ts';
 import { TESTING_SECTIONS } from '../errors.ts';
 import { TestSession } from '../session.ts';
-import { createSharedSessionTest, RunningTests } from '../shared-session-test.ts';
+import { createSharedSessionTest, RunningTests } from '../vitest.ts';
 import { connectToy, createToyApp } from './toy-app.ts';
 
 const test = createSharedSessionTest({

@@ -9,7 +9,7 @@ import { kitStorage } from '../cls.ts';
 import { TESTING_SECTIONS } from '../errors.ts';
 import { createRequestOverride, TEST_ID_HEADER } from '../request-override.ts';
 import { TestSession } from '../session.ts';
-import { createSharedSessionTest, RunningTests } from '../shared-session-test.ts';
+import { createSharedSessionTest, RunningTests } from '../vitest.ts';
 import { startTestServer } from '../test-server.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
 

@@ -3,7 +3,7 @@
 // outlives the test. Each test stands alone, in any order.
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
-import { createSharedSessionTest } from '../shared-session-test.ts';
+import { createSharedSessionTest } from '../vitest.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
 
 const test = createSharedSessionTest({

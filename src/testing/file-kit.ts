@@ -1,0 +1,223 @@
+import type { RequestListener } from 'node:http';
+import type { Sequelize, Transaction } from 'sequelize';
+import type { AxiosInstance } from 'axios';
+import { clsNamespace, currentContext, kitStorage, outsideAnyTest } from './cls.ts';
+import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
+import { installQueryGuard } from './query-guard.ts';
+import { createRequestOverride, TEST_ID_HEADER, type RequestOverride } from './request-override.ts';
+import { RunningTests } from './running-tests.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS, TestSession } from './session.ts';
+import { createTestClient, startTestServer, type TestServer } from './test-server.ts';
+
+/**
+ * The three things the kit needs from an app, passed in rather than imported,
+ * so the kit stays app-agnostic; the same wiring serves every runner adapter.
+ *
+ * @typeParam AppContext - what `connect` returns: at least the app's `sequelize`.
+ * @typeParam Role - the roles `clientFor(role)` accepts.
+ *
+ * @example
+ * ```ts
+ * const wiring: SharedSessionWiring<{ sequelize: Sequelize }, 'admin' | 'user'> = {
+ *   connect: (url) => ({ sequelize: new Sequelize(url) }),
+ *   createApp: ({ sequelize }, requestOverride) => createApp({ sequelize, testRequestOverride: requestOverride }),
+ *   signIn: async (_app, role) => ({ authorization: `Bearer ${await tokenForNewUser(role)}` }),
+ * };
+ * ```
+ */
+export interface SharedSessionWiring<AppContext extends { sequelize: Sequelize }, Role extends string> {
+  /** Builds the app's database layer (Sequelize instance, models...) for one database URL. Called once per test file. */
+  connect(databaseUrl: string): AppContext | Promise<AppContext>;
+  /** Builds the app for tests, with `requestOverride` mounted as its first middleware. */
+  createApp(app: AppContext, requestOverride: RequestOverride): RequestListener;
+  /**
+   * Creates a fresh user of `role` and returns the headers that authenticate
+   * as them (a real session token). Runs inside the test's transaction.
+   */
+  signIn(app: AppContext, role: Role): Promise<Record<string, string>>;
+  /** Tables the per-file leak check ignores. Default `['SequelizeMeta']`. */
+  referenceTables?: string[];
+  /** How long a request waits for another request of the same test. Default 10 s. */
+  lockTimeoutMs?: number;
+  /** How long teardown waits for a request still running before it ends its connection. Default 2 s. */
+  teardownWaitMs?: number;
+  /**
+   * True when the production app calls `Sequelize.useCLS()` itself. Default
+   * false (most apps): a query inside an app transaction that does not pass
+   * `{ transaction }` is then refused, since production runs it on another connection.
+   */
+  appUsesClsInProduction?: boolean;
+}
+
+/**
+ * The test's transaction as the kit hands it out: a Sequelize `Transaction`
+ * plus the two fields Sequelize 6 has but does not type.
+ *
+ * @example
+ * ```ts
+ * const [rows] = await tx.sequelize.query('SELECT count(*) FROM users', { transaction: tx });
+ * ```
+ */
+export type SharedTransaction = Transaction & {
+  /** The app's Sequelize instance. */
+  readonly sequelize: Sequelize;
+  /** Shared by the transaction and all its savepoints. */
+  readonly id: string;
+};
+
+/**
+ * The error for kit code asked for the test's transaction outside a kit test.
+ *
+ * @example
+ * ```ts
+ * throw noContextError('Fix: import `test` from your fixtures module in this file.');
+ * ```
+ */
+export function noContextError(fix: string): SharedSessionError {
+  return new SharedSessionError(
+    'No shared-session context: this code is not running inside a kit test, so its queries could not be routed to ' +
+      `the test transaction.\n${fix}`,
+    TESTING_SECTIONS.noContext,
+  );
+}
+
+/** What a runner adapter adds to the core's behaviour. */
+export interface FileKitOptions {
+  /** Says why a query on the app's instance has no test context, in the runner's terms. */
+  explainMissingContext?: (sql: string) => SharedSessionError | undefined;
+  /** The "Fix: ..." line of the "No shared-session context" error, in the runner's terms. */
+  noContextFix?: string;
+  /** Whether teardown checks DEFERRABLE constraints; default: asked of the schema once. */
+  checkDeferredConstraints?: boolean;
+}
+
+/**
+ * The runner-free core of the kit for one test file: the app connected to the
+ * worker's database, its in-process server with the request override, and the
+ * lifecycle of each test's shared transaction. Runner adapters (Vitest, Jest,
+ * node:test, Mocha) only decide when to call `open`, `runTest` and `close`.
+ *
+ * @example
+ * ```ts
+ * const kit = await FileKit.open(wiring, databaseUrl);
+ * await kit.runTest('when a fixture row exists, then GET sees it', async () => {
+ *   const client = await kit.clientFor('admin');
+ *   // ...
+ * });
+ * await kit.close();
+ * ```
+ */
+export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends string> {
+  private constructor(
+    private readonly wiring: SharedSessionWiring<AppContext, Role>,
+    /** What `wiring.connect` returned for this file's database. */
+    readonly app: AppContext,
+    /** The file's in-process server, started with the request override mounted. */
+    readonly server: TestServer,
+    /** The database this file runs on. */
+    readonly databaseUrl: string,
+    private readonly options: FileKitOptions,
+    private readonly checkDeferred: boolean,
+    /** Which test the file's server serves now, and which tests ended. */
+    readonly runningTests: RunningTests,
+  ) {}
+
+  /** Connects the app to `databaseUrl`, wires CLS and the query guard, and starts the file's server. */
+  static async open<AppContext extends { sequelize: Sequelize }, Role extends string>(
+    wiring: SharedSessionWiring<AppContext, Role>,
+    databaseUrl: string,
+    options: FileKitOptions = {},
+  ): Promise<FileKit<AppContext, Role>> {
+    // Connecting may query (authenticate, a version check): kit bookkeeping, not test data.
+    const app = await outsideAnyTest(() => wiring.connect(databaseUrl));
+    const SequelizeClass = app.sequelize.constructor as unknown as { useCLS(ns: unknown): void };
+    SequelizeClass.useCLS(clsNamespace);
+    installQueryGuard(app.sequelize, {
+      appUsesClsInProduction: wiring.appUsesClsInProduction ?? false,
+      explainMissingContext: options.explainMissingContext,
+    });
+    const checkDeferred = options.checkDeferredConstraints ?? (await hasDeferrableConstraints(app.sequelize));
+    const runningTests = new RunningTests();
+    // Started outside any test's context: sockets inherit the async context of
+    // listen(), and requests must get their test only from the override.
+    const server = await outsideAnyTest(() => startTestServer(wiring.createApp(app, createRequestOverride(runningTests))));
+    return new FileKit(wiring, app, server, databaseUrl, options, checkDeferred, runningTests);
+  }
+
+  /**
+   * Runs one test: claims the file's server, begins the test's transaction,
+   * runs `body` inside its async context, and always ends the transaction
+   * (bounded, also when the body throws). Then fails with what production
+   * would have shown (an unfinished transaction, a deferred constraint), even
+   * when the body passed.
+   */
+  async runTest<T>(testName: string, body: () => T | Promise<T>): Promise<T> {
+    this.runningTests.claim(testName);
+    try {
+      const session = await TestSession.begin(this.app.sequelize, testName, {
+        lockTimeoutMs: this.wiring.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+        teardownWaitMs: this.wiring.teardownWaitMs,
+        checkDeferredConstraints: this.checkDeferred,
+      });
+      this.runningTests.start(session);
+      let result: T;
+      try {
+        result = await kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, body);
+      } finally {
+        this.runningTests.ending(session);
+        await session.end();
+      }
+      const [first, ...more] = session.failures;
+      if (first) {
+        if (more.length) first.message += `\n(and ${more.length} more: ${more.map((e) => e.message.split('\n')[0]).join(' | ')})`;
+        throw first;
+      }
+      return result;
+    } finally {
+      this.runningTests.release();
+    }
+  }
+
+  /** The running test's session; throws "No shared-session context" outside a test. */
+  session(): TestSession {
+    const session = currentContext()?.session;
+    if (!session) throw noContextError(this.options.noContextFix ?? 'Fix: call this from inside a test of the kit.');
+    return session;
+  }
+
+  /** The running test's shared transaction. */
+  tx(): SharedTransaction {
+    return this.session().transaction as SharedTransaction;
+  }
+
+  /**
+   * An axios instance for the file's server, signed in as a fresh user of
+   * `role` (anonymous without one). It carries the test's identity, so a
+   * request it sends after the test ended is refused, not served in another test.
+   */
+  async clientFor(role?: Role): Promise<AxiosInstance> {
+    const session = this.session();
+    const headers = role === undefined ? {} : await this.wiring.signIn(this.app, role);
+    return createTestClient(this.server.url, { ...headers, [TEST_ID_HEADER]: session.id });
+  }
+
+  /** Closes the server and the app's connections. The adapter then checks the worker database. */
+  async close(): Promise<void> {
+    try {
+      await this.server.close();
+    } finally {
+      await this.app.sequelize.close();
+    }
+  }
+}
+
+/** Whether teardown must check DEFERRABLE constraints (one round trip per test); asked once per file. */
+async function hasDeferrableConstraints(sequelize: Sequelize): Promise<boolean> {
+  const [rows] = await outsideAnyTest(() =>
+    sequelize.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+         WHERE c.condeferrable AND n.nspname NOT IN ('pg_catalog', 'information_schema')) AS found`,
+    ),
+  );
+  return (rows as { found: boolean }[])[0]?.found ?? true;
+}

@@ -1,0 +1,168 @@
+// The Vitest 4.1 adapter of the kit: fixtures, and an aroundEach hook that
+// runs each test inside its shared transaction (FileKit does the work).
+import type { Sequelize } from 'sequelize';
+import type { AxiosInstance } from 'axios';
+import { test as baseTest, TestRunner } from 'vitest';
+import { currentContext } from './cls.ts';
+import { workerDatabaseUrl } from './databases.ts';
+import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
+import { checkWorkerDatabase } from './schema-fingerprint.ts';
+import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
+import { FileKit, type SharedSessionWiring, type SharedTransaction } from './file-kit.ts';
+
+export { RunningTests } from './running-tests.ts';
+export type { SharedSessionWiring, SharedTransaction } from './file-kit.ts';
+
+// One literal, so the docs check finds the FAQ's quote of it.
+const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this file (it registers the hook when imported), and keep Vitest's default `isolate: true` so the hook is registered for every file.";
+
+/** Test files in which a kit hook was registered, and how many (more than one is refused). */
+const hooksByFile = new Map<string, number>();
+
+function notIsolatedError(file: string): SharedSessionError {
+  return new SharedSessionError(
+    `The kit hook is not registered in this file: ${file} runs in a module graph shared with another file ` +
+      '(Vitest `isolate: false` or `--no-isolate`), so the fixtures module was imported, and its aroundEach hook ' +
+      'registered, in another file only. Its tests would run outside any test transaction.\n' +
+      'Fix: keep `isolate: true` (the default) for the files that use the kit.',
+    TESTING_SECTIONS.notIsolated,
+  );
+}
+
+/** Says why a test has no kit context, from what Vitest knows of the running test. */
+function diagnoseMissingContext(sql: string): SharedSessionError | undefined {
+  const test = TestRunner.getCurrentTest();
+  if (!test) return undefined;
+  const file = test.file.filepath;
+  if (!hooksByFile.has(file)) return notIsolatedError(file);
+  return new SharedSessionError(
+    `Query outside any test transaction: in "${test.name}", a query ran before the test's transaction began or after ` +
+      'it ended (a fixture Vitest sets up before the kit\'s aroundEach hook, such as an `auto` fixture of another ' +
+      `test builder, or an onTestFinished callback), so it would be committed for good.\n  query: ${sql.slice(0, 200)}\n` +
+      'Fix: create data in the test body, a beforeEach hook, or a fixture the test names, built on the kit\'s `test`.',
+    TESTING_SECTIONS.outsideAnyTest,
+  );
+}
+
+type FixtureOptions = { auto?: boolean; scope?: string };
+
+function autoFixtureError(name: string): SharedSessionError {
+  return new SharedSessionError(
+    `Auto fixtures cannot join the test transaction: the fixture "${name}" is registered with \`auto: true\` on the ` +
+      'kit\'s test. Vitest sets auto fixtures up before the aroundEach hook that opens the test\'s transaction, so its ' +
+      'queries would commit for good.\n' +
+      `Fix: drop \`auto: true\` and name "${name}" in the tests (or in a beforeEach hook) that need it: fixtures a test names are set up inside its transaction.`,
+    TESTING_SECTIONS.autoFixture,
+  );
+}
+
+/** Refuses test-scoped `auto` fixtures on the kit's test and on every test extended from it. */
+function refuseAutoFixtures<T extends object>(test: T): T {
+  return new Proxy(test, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'extend' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const [first, second] = args;
+        if (typeof first === 'string') {
+          const options = (typeof second === 'object' && second ? second : {}) as FixtureOptions;
+          if (options.auto && (options.scope ?? 'test') === 'test') throw autoFixtureError(first);
+        } else if (typeof first === 'object' && first) {
+          for (const [name, definition] of Object.entries(first)) {
+            const options = (Array.isArray(definition) ? definition[1] : undefined) as FixtureOptions | undefined;
+            if (options?.auto && (options.scope ?? 'test') === 'test') throw autoFixtureError(name);
+          }
+        }
+        return refuseAutoFixtures((value as (...a: unknown[]) => object).apply(target, args));
+      };
+    },
+  });
+}
+
+/**
+ * Builds the Vitest `test` function of the shared-session pattern (Vitest 4.1:
+ * builder `.extend` and `aroundEach`). Fixtures:
+ *
+ * - `tx`: the test's shared transaction (begun for every test by the kit's
+ *   aroundEach hook, whether or not the test names it); rolled back after the
+ *   test, also when it fails or times out;
+ * - `clientFor(role?)`: an axios instance for the in-process app, signed in as
+ *   a fresh user of `role` (anonymous without one), carrying the test's identity;
+ * - `app`: what `wiring.connect` returned, for this file's database;
+ * - `server`: the file's in-process server; `databaseUrl`: the file's database.
+ *
+ * Importing the module that calls this registers an `aroundEach` hook in the
+ * importing file: it runs each test body inside an AsyncLocalStorage context,
+ * which is how Sequelize's CLS hands the transaction to every query.
+ *
+ * @example
+ * ```ts
+ * export const test = createSharedSessionTest({
+ *   connect: (url) => connectDatabase(url),
+ *   createApp: (db, override) => createApp({ ...db, testRequestOverride: override }),
+ *   signIn: async (db, role) => ({ authorization: `Bearer ${await tokenFor(db, role)}` }),
+ * });
+ * ```
+ */
+export function createSharedSessionTest<AppContext extends { sequelize: Sequelize }, Role extends string>(
+  wiring: SharedSessionWiring<AppContext, Role>,
+) {
+  const referenceTables = wiring.referenceTables ?? DEFAULT_REFERENCE_TABLES;
+
+  const test = baseTest
+    // Vitest reads a fixture's dependencies from its destructuring pattern, so "none" is `{}`.
+    // eslint-disable-next-line no-empty-pattern
+    .extend('databaseUrl', { scope: 'file' }, async ({}, { onCleanup }) => {
+      const url = await workerDatabaseUrl();
+      // The per-file check: after the file's last test, its database must hold no
+      // rows and have the template's schema (DDL is not a row); a damaged one is cloned again.
+      onCleanup(() => checkWorkerDatabase(url, { referenceTables }));
+      return url;
+    })
+    .extend('kit', { scope: 'file' }, async ({ databaseUrl }, { onCleanup }) => {
+      const kit = await FileKit.open(wiring, databaseUrl, { explainMissingContext: diagnoseMissingContext, noContextFix: NO_CONTEXT_FIX });
+      onCleanup(() => kit.close());
+      return kit;
+    })
+    .extend('app', { scope: 'file' }, ({ kit }) => kit.app)
+    .extend('server', { scope: 'file' }, ({ kit }) => kit.server)
+    .extend('tx', async ({ kit, task }): Promise<SharedTransaction> => {
+      if (!currentContext()?.session && !hooksByFile.has(task.file.filepath)) throw notIsolatedError(task.file.filepath);
+      return kit.tx();
+    })
+    .extend('clientFor', async ({ kit }) => (role?: Role): Promise<AxiosInstance> => kit.clientFor(role));
+
+  const file = TestRunner.getCurrentSuite()?.file?.filepath;
+  if (file) hooksByFile.set(file, (hooksByFile.get(file) ?? 0) + 1);
+
+  // The heart of the adapter. aroundEach (not a fixture) because only here does
+  // the test body run *inside* the callback, and so inside the AsyncLocalStorage
+  // context that carries the transaction to every query (Vitest 4.1+).
+  // runTest() resolves even when the test fails or times out, so the rollback
+  // always runs; a timed-out body that keeps going finds its session ended.
+  test.aroundEach(async (runTest, { kit, task }) => {
+    if ((hooksByFile.get(task.file.filepath) ?? 0) > 1) throw twoFixtureModulesError(task.file.filepath);
+    if (!kit) throw plainVitestTestError(task.name);
+    await kit.runTest(task.name, runTest);
+  });
+
+  return refuseAutoFixtures(test);
+}
+
+function twoFixtureModulesError(file: string): SharedSessionError {
+  return new SharedSessionError(
+    `Two kit fixtures modules in one file: ${file} imports two modules that call createSharedSessionTest, so two ` +
+      'aroundEach hooks would each open a transaction for every test, on two connections that cannot see each other.\n' +
+      'Fix: import `test` from one fixtures module per file (extend it with `.extend()` for more fixtures).',
+    TESTING_SECTIONS.twoFixtureModules,
+  );
+}
+
+function plainVitestTestError(testName: string): SharedSessionError {
+  return new SharedSessionError(
+    `A test declared with Vitest's own test runs in a file that uses the kit: "${testName}" was declared with ` +
+      "`test` (or `it`) imported from 'vitest', so the kit's fixtures are missing and it cannot open the test's transaction.\n" +
+      "Fix: import `test` from your fixtures module, not from 'vitest', in every file that imports the fixtures module.",
+    TESTING_SECTIONS.plainVitestTest,
+  );
+}
