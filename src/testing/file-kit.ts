@@ -81,7 +81,14 @@ export function noContextError(fix: string): SharedSessionError {
   );
 }
 
-/** What a runner adapter adds to the core's behaviour. */
+/**
+ * What a runner adapter adds to the core's behaviour.
+ *
+ * @example
+ * ```ts
+ * const options: FileKitOptions = { noContextFix: 'Fix: wrap the test with kitTest() from the node:test adapter.' };
+ * ```
+ */
 export interface FileKitOptions {
   /** Says why a query on the app's instance has no test context, in the runner's terms. */
   explainMissingContext?: (sql: string) => SharedSessionError | undefined;

@@ -2,8 +2,16 @@
  * The shared-session E2E kit: one transaction per test, shared by fixtures and
  * by every HTTP request the test makes, rolled back at the end.
  *
- * Copy this folder (and src/db/admin.ts, src/db/embedded-postgres.ts) into your
- * project; see docs/copying-the-kit.md.
+ * This entry point is the runner-free core; each test runner has an adapter
+ * (`./vitest.ts` for Vitest 4.1). See docs/copying-the-kit.md.
+ *
+ * @example
+ * ```ts
+ * import { FileKit } from './src/testing/index.ts';
+ * const kit = await FileKit.open(wiring, databaseUrl);
+ * await kit.runTest('a test', async () => { await kit.clientFor('admin'); });
+ * await kit.close();
+ * ```
  *
  * @packageDocumentation
  */
@@ -16,11 +24,11 @@ export { createRequestOverride, type RequestOverride, type SessionSource } from 
 export { startTestServer, createTestClient, type TestServer } from './test-server.ts';
 export { workerDatabaseUrl, createScratchDatabase, type ScratchDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
 export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
-export { checkWorkerDatabase, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection } from './schema-fingerprint.ts';
+export { checkWorkerDatabase, checkDatabaseAgainstTemplate, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection } from './schema-fingerprint.ts';
 export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
 export { FileKit, noContextError, type SharedSessionWiring, type SharedTransaction, type FileKitOptions } from './file-kit.ts';
 export { RunningTests } from './running-tests.ts';
 export { TEST_ID_HEADER, outsideTestError } from './request-override.ts';
-export { DEFAULT_TEARDOWN_WAIT_MS, type TestSessionOptions, type TransactionOpener, type RawConnection } from './session.ts';
+export { DEFAULT_TEARDOWN_WAIT_MS, type TestSessionOptions, type TransactionOpener, type RawConnection, type OpenAppTransaction } from './session.ts';
 export { outsideAnyTestError, sqlText, type QueryGuardOptions } from './query-guard.ts';
 export type { RequestInfo } from './cls.ts';

@@ -38,8 +38,14 @@ export type RequestOverride = (req: IncomingMessage, res: ServerResponse, next: 
  * ```
  */
 export type SessionSource =
-  | { readonly current: TestSession | undefined }
-  | { route(testId: string | undefined, label: string): TestSession | SharedSessionError };
+  | {
+      /** The one test running now, or `undefined` between tests. */
+      readonly current: TestSession | undefined;
+    }
+  | {
+      /** The session of the request's test (`testId` from {@link TEST_ID_HEADER}), or the refusal that explains why there is none. */
+      route(testId: string | undefined, label: string): TestSession | SharedSessionError;
+    };
 
 function refuse(res: ServerResponse, status: number, error: SharedSessionError): void {
   if (res.headersSent) return;

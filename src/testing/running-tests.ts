@@ -16,7 +16,15 @@ function teardownStillRunningError(previous: string, next: string): SharedSessio
 /**
  * The tests of one file that the file's server serves: which one runs now,
  * and the identities of those that ended, so a late request of an ended test
- * gets its own refusal. Exported for the kit's own tests only.
+ * gets its own refusal. FileKit keeps one per file.
+ *
+ * @example
+ * ```ts
+ * const tests = new RunningTests();
+ * const override = createRequestOverride(tests);
+ * tests.claim('my test');
+ * tests.start(session);
+ * ```
  */
 export class RunningTests {
   private owner: { name: string; state: 'running' | 'ending' } | undefined;

@@ -14,15 +14,36 @@ interface TransactionInternals {
   connection?: RawConnection;
 }
 
-/** The pg `Client` under a Sequelize transaction: the kit's own statements go to it directly. */
+/**
+ * The pg `Client` under a Sequelize transaction: the kit's own statements go to it directly.
+ *
+ * @example
+ * ```ts
+ * await session.connection.query('SAVEPOINT kit_statement');
+ * ```
+ */
 export interface RawConnection {
+  /** Sends one simple-protocol query (several statements may be separated by `;`). */
   query(sql: string): Promise<unknown>;
   /** The backend's pid (pg keeps it from BackendKeyData). */
   processID?: number;
+  /** The id of the Sequelize transaction that holds the connection (Sequelize's own field). */
   uuid?: string;
+  /** Set by Sequelize when the connection failed; the pool then destroys it. */
   _invalid?: boolean;
   /** How pg connected, reused to end a stuck backend from a connection of its own. */
-  connectionParameters?: { user?: string; password?: string | null; host?: string; port?: number; database?: string | null };
+  connectionParameters?: {
+    /** Role name. */
+    user?: string;
+    /** Password, if any. */
+    password?: string | null;
+    /** Server host. */
+    host?: string;
+    /** Server port. */
+    port?: number;
+    /** Database name. */
+    database?: string | null;
+  };
 }
 
 function internals(transaction: Transaction): TransactionInternals {
@@ -70,14 +91,27 @@ export interface TransactionOpener {
 /**
  * An app transaction (managed or not) that the kit turned into a savepoint of
  * the test's transaction, while it is open.
+ *
+ * @example
+ * ```ts
+ * const open: OpenAppTransaction | undefined = session.appTransactionOf(transaction);
+ * ```
  */
-interface OpenAppTransaction {
+export interface OpenAppTransaction {
+  /** Who opened it. */
   readonly opener: TransactionOpener;
   /** Settings changed with SET LOCAL inside it, and their value before, restored when it commits. */
   readonly localSettings: Map<string, string | null>;
 }
 
-/** Options of {@link TestSession.begin}. */
+/**
+ * Options of {@link TestSession.begin}.
+ *
+ * @example
+ * ```ts
+ * const options: TestSessionOptions = { lockTimeoutMs: 5_000, teardownWaitMs: 1_000 };
+ * ```
+ */
 export interface TestSessionOptions {
   /** How long to wait for `lock` before failing with a clear error. Default {@link DEFAULT_LOCK_TIMEOUT_MS}. */
   lockTimeoutMs?: number;

@@ -1,5 +1,15 @@
-// The Vitest 4.1 adapter of the kit: fixtures, and an aroundEach hook that
-// runs each test inside its shared transaction (FileKit does the work).
+/**
+ * The Vitest 4.1 adapter of the kit: fixtures, and an aroundEach hook that
+ * runs each test inside its shared transaction (FileKit does the work).
+ *
+ * @example
+ * ```ts
+ * import { createSharedSessionTest } from './src/testing/vitest.ts';
+ * export const test = createSharedSessionTest(wiring);
+ * ```
+ *
+ * @packageDocumentation
+ */
 import type { Sequelize } from 'sequelize';
 import type { AxiosInstance } from 'axios';
 import { test as baseTest, TestRunner } from 'vitest';
