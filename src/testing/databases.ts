@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
 import type { SchemaFingerprint } from './schema-fingerprint.ts';
 
@@ -25,6 +24,23 @@ export interface SharedSessionDatabaseInfo {
   templateSchema: SchemaFingerprint;
 }
 
+/**
+ * What the kit's global setup provided, read through Vitest's `inject()`.
+ * Vitest is imported only here, when called, so that importing the kit (index.ts)
+ * loads no test runner; other runners' adapters pass the info themselves.
+ *
+ * @example
+ * ```ts
+ * const { serverUrl, template } = await providedDatabase();
+ * ```
+ */
+export async function providedDatabase(): Promise<SharedSessionDatabaseInfo> {
+  const { inject } = await import('vitest');
+  const info = inject('sharedSessionDatabase');
+  if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
+  return info;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     sharedSessionDatabase: SharedSessionDatabaseInfo;
@@ -47,8 +63,7 @@ function poolId(): string {
  * ```
  */
 export async function workerDatabaseUrl(): Promise<string> {
-  const info = inject('sharedSessionDatabase');
-  if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
+  const info = await providedDatabase();
   const name = `${info.prefix}_w${poolId()}`;
   const exists = await withAdminClient(info.serverUrl, async (client) => {
     const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -87,7 +102,7 @@ export interface ScratchDatabase {
  * ```
  */
 export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
-  const info = inject('sharedSessionDatabase');
+  const info = await providedDatabase();
   // 24 characters keep the name under PostgreSQL's 63 with the run's prefix (e2e_r<6>) and a 7-digit pid.
   const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 24);
   const name = `${info.prefix}_scratch_${safe}_w${poolId()}_${process.pid}`;

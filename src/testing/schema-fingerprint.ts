@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { inject } from 'vitest';
 import { createDatabaseFromTemplate, databaseOf, dropDatabase, quoteIdent, withDatabase } from '../db/admin.ts';
+import { providedDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 
@@ -205,7 +205,9 @@ export function schemaChangedMessage(where: string, changes: readonly string[]):
 /**
  * The per-file check of a worker database, for the `databaseUrl` fixture's
  * cleanup: its schema must be the template's (tables, columns, constraints,
- * indexes), and it must hold no rows (reference tables aside).
+ * indexes), and it must hold no rows (reference tables aside). The template
+ * comes from the kit's global setup (Vitest's `inject`); an adapter for
+ * another runner calls {@link checkDatabaseAgainstTemplate} with it instead.
  *
  * When the schema differs, the database is dropped and cloned again from the
  * template before the error is thrown, so later files of the worker start on a
@@ -220,16 +222,32 @@ export function schemaChangedMessage(where: string, changes: readonly string[]):
  * ```
  */
 export async function checkWorkerDatabase(databaseUrl: string, options: { referenceTables?: readonly string[] } = {}): Promise<void> {
-  const info = inject('sharedSessionDatabase');
-  if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
+  return checkDatabaseAgainstTemplate(databaseUrl, await providedDatabase(), options);
+}
+
+/**
+ * {@link checkWorkerDatabase} without a test runner: compares the database at
+ * `databaseUrl` with the template that `database` describes, repairs it
+ * (clone again, or empty the tables) and throws when it differs.
+ *
+ * @example
+ * ```ts
+ * await checkDatabaseAgainstTemplate(url, { serverUrl, template, prefix, templateSchema }, { referenceTables: ['SequelizeMeta'] });
+ * ```
+ */
+export async function checkDatabaseAgainstTemplate(
+  databaseUrl: string,
+  database: SharedSessionDatabaseInfo,
+  options: { referenceTables?: readonly string[] } = {},
+): Promise<void> {
   const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
   // A global setup of an older kit provides no fingerprint: read the template's then (slower, one more connection).
-  const templateSchema = info.templateSchema ?? (await schemaFingerprint(withDatabase(info.serverUrl, info.template)));
+  const templateSchema = database.templateSchema ?? (await schemaFingerprint(withDatabase(database.serverUrl, database.template)));
   const report = await inspectDatabase(databaseUrl, templateSchema, referenceTables);
   if (report.schemaChanges.length > 0) {
     const name = databaseOf(databaseUrl);
-    await dropDatabase(info.serverUrl, name);
-    await createDatabaseFromTemplate(info.serverUrl, name, info.template);
+    await dropDatabase(database.serverUrl, name);
+    await createDatabaseFromTemplate(database.serverUrl, name, database.template);
     throw new SharedSessionError(
       `${schemaChangedMessage('this file', report.schemaChanges)}\nThe worker database was cloned again from the template, so the next file starts sound.`,
       TESTING_SECTIONS.schemaChanged,
