@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
 import type { SchemaFingerprint } from './schema-fingerprint.ts';
 
@@ -25,9 +28,39 @@ export interface SharedSessionDatabaseInfo {
 }
 
 /**
- * What the kit's global setup provided, read through Vitest's `inject()`.
- * Vitest is imported only here, when called, so that importing the kit (index.ts)
- * loads no test runner; other runners' adapters pass the info themselves.
+ * The environment variable that names the file where the global setup wrote
+ * its {@link SharedSessionDatabaseInfo}. Test workers inherit it from the
+ * process that ran the global setup, whatever the runner.
+ *
+ * @example
+ * ```ts
+ * const file = process.env[DATABASE_INFO_ENV];
+ * ```
+ */
+export const DATABASE_INFO_ENV = 'E2E_KIT_DATABASE_INFO';
+
+/**
+ * Writes `info` to a file of this run and points {@link DATABASE_INFO_ENV} at it.
+ *
+ * @example
+ * ```ts
+ * const file = publishDatabaseInfo(info); // the global setup removes it at teardown
+ * ```
+ */
+export function publishDatabaseInfo(info: SharedSessionDatabaseInfo): string {
+  const file = join(tmpdir(), `${info.prefix}-database-info.json`);
+  writeFileSync(file, JSON.stringify(info));
+  process.env[DATABASE_INFO_ENV] = file;
+  return file;
+}
+
+let published: SharedSessionDatabaseInfo | undefined;
+
+/**
+ * What the kit's global setup provided: from the file named by
+ * {@link DATABASE_INFO_ENV} (any runner), else through Vitest's `inject()`.
+ * Vitest is imported only here, when needed, so that importing the kit
+ * (index.ts) loads no test runner.
  *
  * @example
  * ```ts
@@ -35,6 +68,8 @@ export interface SharedSessionDatabaseInfo {
  * ```
  */
 export async function providedDatabase(): Promise<SharedSessionDatabaseInfo> {
+  const file = process.env[DATABASE_INFO_ENV];
+  if (file) return (published ??= JSON.parse(readFileSync(file, 'utf8')) as SharedSessionDatabaseInfo);
   const { inject } = await import('vitest');
   const info = inject('sharedSessionDatabase');
   if (!info) throw new Error('sharedSessionDatabase was not provided: add the kit global setup to vitest.config.ts (globalSetup).');
@@ -48,8 +83,13 @@ declare module 'vitest' {
 }
 
 
+/**
+ * The worker's number: Vitest's and Jest's worker ids; otherwise (node:test runs
+ * each file in a process of its own, Mocha in one process) the process id, so
+ * two processes never share a database.
+ */
 function poolId(): string {
-  return process.env.VITEST_POOL_ID ?? '0';
+  return process.env.VITEST_POOL_ID ?? process.env.JEST_WORKER_ID ?? String(process.pid);
 }
 
 /**

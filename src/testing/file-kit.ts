@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { AxiosInstance } from 'axios';
-import { clsNamespace, currentContext, kitStorage, outsideAnyTest } from './cls.ts';
+import { clsNamespace, currentContext, kitStorage, outsideAnyTest, type KitContext } from './cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { installQueryGuard } from './query-guard.ts';
 import { createRequestOverride, TEST_ID_HEADER, type RequestOverride } from './request-override.ts';
@@ -82,6 +82,24 @@ export function noContextError(fix: string): SharedSessionError {
 }
 
 /**
+ * A test begun by {@link FileKit.startTest}.
+ *
+ * @example
+ * ```ts
+ * const started = await kit.startTest('my test');
+ * try { await started.run(() => body()); } finally { await started.finish(); }
+ * ```
+ */
+export interface StartedTest {
+  /** The test's session: its transaction, lock and recorded failures. */
+  readonly session: TestSession;
+  /** Runs `fn` inside the test's async context (CLS carries its transaction). */
+  run<T>(fn: () => T): T;
+  /** Ends the test (bounded rollback); throws what production would have shown. Idempotent. */
+  finish(): Promise<void>;
+}
+
+/**
  * What a runner adapter adds to the core's behaviour.
  *
  * @example
@@ -159,30 +177,56 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * when the body passed.
    */
   async runTest<T>(testName: string, body: () => T | Promise<T>): Promise<T> {
-    this.runningTests.claim(testName);
+    const test = await this.startTest(testName);
+    let result: T;
     try {
-      const session = await TestSession.begin(this.app.sequelize, testName, {
+      result = await test.run(body);
+    } finally {
+      await test.finish();
+    }
+    return result;
+  }
+
+  /**
+   * The split form of {@link FileKit.runTest}, for runners whose hooks and
+   * test body are separate callbacks (a Jest environment, a Mocha root hook):
+   * `run` each of them inside the test's context, then `finish` once.
+   */
+  async startTest(testName: string): Promise<StartedTest> {
+    this.runningTests.claim(testName);
+    let session: TestSession;
+    try {
+      session = await TestSession.begin(this.app.sequelize, testName, {
         lockTimeoutMs: this.wiring.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
         teardownWaitMs: this.wiring.teardownWaitMs,
         checkDeferredConstraints: this.checkDeferred,
       });
-      this.runningTests.start(session);
-      let result: T;
-      try {
-        result = await kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, body);
-      } finally {
-        this.runningTests.ending(session);
-        await session.end();
-      }
-      const [first, ...more] = session.failures;
-      if (first) {
-        if (more.length) first.message += `\n(and ${more.length} more: ${more.map((e) => e.message.split('\n')[0]).join(' | ')})`;
-        throw first;
-      }
-      return result;
-    } finally {
+    } catch (error) {
       this.runningTests.release();
+      throw error;
     }
+    this.runningTests.start(session);
+    const context: KitContext = { values: new Map([['transaction', session.transaction]]), session };
+    let finished = false;
+    return {
+      session,
+      run: (fn) => kitStorage.run(context, fn),
+      finish: async () => {
+        if (finished) return;
+        finished = true;
+        try {
+          this.runningTests.ending(session);
+          await session.end();
+        } finally {
+          this.runningTests.release();
+        }
+        const [first, ...more] = session.failures;
+        if (first) {
+          if (more.length) first.message += `\n(and ${more.length} more: ${more.map((e) => e.message.split('\n')[0]).join(' | ')})`;
+          throw first;
+        }
+      },
+    };
   }
 
   /** The running test's session; throws "No shared-session context" outside a test. */

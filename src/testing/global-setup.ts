@@ -1,9 +1,11 @@
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startPostgres, type PostgresServer } from '../db/embedded-postgres.ts';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { claimRun, dropAbandonedRuns, listRunDatabases, type RunOwnership } from './run-ownership.ts';
+import { publishDatabaseInfo } from './databases.ts';
 import { inspectDatabase, schemaChangedMessage, schemaFingerprint, type SchemaFingerprint } from './schema-fingerprint.ts';
 
 /**
@@ -53,7 +55,8 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
   const basePrefix = options.prefix ?? 'e2e';
   const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
 
-  return async function setup(project: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
+  // `project` is Vitest's; other runners call setup() without it and read the info from the environment.
+  return async function setup(project?: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
     const server: PostgresServer = await startPostgres();
     let run: RunOwnership | undefined;
     let template = '';
@@ -76,7 +79,10 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
       throw error;
     }
     const ownRun = run;
-    project.provide('sharedSessionDatabase', { serverUrl: server.url, template, prefix: ownRun.prefix, templateSchema });
+    const info = { serverUrl: server.url, template, prefix: ownRun.prefix, templateSchema };
+    project?.provide('sharedSessionDatabase', info);
+    // For every runner: workers inherit the environment, and read the info from this file.
+    const infoFile = publishDatabaseInfo(info);
 
     return async function teardown() {
       if (ownRun.lost) {
@@ -106,6 +112,7 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
         try {
           await dropRunDatabases(server.url, ownRun);
         } finally {
+          rmSync(infoFile, { force: true });
           await ownRun.release();
           await server.stop();
         }
