@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { createSequelize } from '../src/db/sequelize.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { quoteIdent, withAdminClient, withDatabase } from '../src/db/admin.ts';
+import { quoteIdent, withAdminClient, withDatabase } from '../src/testing/admin.ts';
 
 export const BENCH_PREFIX = 'bench';
 export const BENCH_TEMPLATE = `${BENCH_PREFIX}_template`;

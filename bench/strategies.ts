@@ -4,7 +4,7 @@
 // set-up, the workload and the isolation clean-up, and marks its phases.
 import type { Sequelize } from 'sequelize';
 import pg from 'pg';
-import { quoteIdent, withDatabase } from '../src/db/admin.ts';
+import { quoteIdent, withDatabase } from '../src/testing/admin.ts';
 import { clsNamespace, createRequestOverride, installQueryGuard, kitStorage, TestSession } from '../src/testing/index.ts';
 import { AdminConnection, appTables, BENCH_PREFIX, deletionOrder, leftoverRows } from './databases.ts';
 import { BenchServer, buildApp, connectApp } from './stage.ts';

@@ -13,8 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startPostgres } from '../src/db/embedded-postgres.ts';
-import { createDatabaseFromTemplate, dropDatabase, withDatabase } from '../src/db/admin.ts';
+import { startPostgres } from '../src/testing/embedded-postgres.ts';
+import { createDatabaseFromTemplate, dropDatabase, withDatabase } from '../src/testing/admin.ts';
 import { createSequelize } from '../src/db/sequelize.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createApp } from '../src/app/app.ts';

@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPostgres } from './db/embedded-postgres.ts';
+import { startPostgres } from './testing/embedded-postgres.ts';
 import { createSequelize } from './db/sequelize.ts';
 import { migrate } from './db/migrate.ts';
-import { quoteIdent, withAdminClient, withDatabase } from './db/admin.ts';
+import { quoteIdent, withAdminClient, withDatabase } from './testing/admin.ts';
 import { createApp } from './app/app.ts';
 import { checkSessionSecret } from './app/auth/session.ts';
 import { defineModels } from './app/models/index.ts';

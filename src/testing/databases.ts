@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
+import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from './admin.ts';
 import type { SchemaFingerprint } from './schema-fingerprint.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { startPostgres, type PostgresServer } from '../db/embedded-postgres.ts';
-import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
+import { startPostgres, type PostgresServer } from './embedded-postgres.ts';
+import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from './admin.ts';
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { claimRun, dropAbandonedRuns, listRunDatabases, type RunOwnership } from './run-ownership.ts';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { databaseOf, quoteIdent } from '../db/admin.ts';
+import { databaseOf, quoteIdent } from './admin.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 
 /**

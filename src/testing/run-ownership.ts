@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
-import { dropDatabase, withAdminClient, withDatabase } from '../db/admin.ts';
+import { dropDatabase, withAdminClient, withDatabase } from './admin.ts';
 
 /**
  * The first key of every run's advisory lock (`pg_advisory_lock(RUN_LOCK_NAMESPACE, <run id>)`),

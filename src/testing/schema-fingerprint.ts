@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createDatabaseFromTemplate, databaseOf, dropDatabase, quoteIdent, withDatabase } from '../db/admin.ts';
+import { createDatabaseFromTemplate, databaseOf, dropDatabase, quoteIdent, withDatabase } from './admin.ts';
 import { providedDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';

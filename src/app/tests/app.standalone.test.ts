@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import request from 'supertest';
 import type { Sequelize } from 'sequelize';
 import type { Express } from 'express';
-import { createDatabaseFromTemplate, dropDatabase, withDatabase } from '../../db/admin.ts';
+import { createDatabaseFromTemplate, dropDatabase, withDatabase } from '../../testing/admin.ts';
 import { createSequelize } from '../../db/sequelize.ts';
 import { createApp } from '../app.ts';
 import { defineModels, type Models } from '../models/index.ts';

@@ -3,7 +3,7 @@
 // a prefix of its own so the suite's databases are never touched.
 import { inject } from 'vitest';
 import pg from 'pg';
-import { withAdminClient, withDatabase } from '../../db/admin.ts';
+import { withAdminClient, withDatabase } from '../admin.ts';
 import { createGlobalSetup } from '../global-setup.ts';
 import type { SharedSessionDatabaseInfo } from '../databases.ts';
 

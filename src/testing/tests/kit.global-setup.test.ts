@@ -6,7 +6,7 @@
 // under a prefix of its own.
 import { describe, expect, test } from 'vitest';
 import pg from 'pg';
-import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../../db/admin.ts';
+import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from '../admin.ts';
 import { databasesStartingWith, runGlobalSetup, sqlOn, suiteServerUrl, type HarnessRun } from './global-setup-harness.ts';
 
 // Prefixes of this process only: the suite itself may run twice at once against one
