@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'docs/api/', '.tmp/'] },
+  { ignores: ['node_modules/', 'docs/api/', '.tmp/', 'src/testing/dist/', 'examples/*/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
