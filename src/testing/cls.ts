@@ -66,7 +66,19 @@ export interface LockLease {
  * const transaction = kitStorage.getStore()?.values.get('transaction');
  * ```
  */
-export const kitStorage = new AsyncLocalStorage<KitContext>();
+export const kitStorage: AsyncLocalStorage<KitContext> = sharedStorage();
+
+/**
+ * One storage per process, kept on a global symbol: the kit may be loaded
+ * twice (its ESM and CommonJS builds, or Jest's module registry beside the
+ * test environment, which hands its storage to the test's global), and every
+ * copy must read the same contexts.
+ */
+function sharedStorage(): AsyncLocalStorage<KitContext> {
+  const key = Symbol.for('sequelize-shared-session.storage');
+  const holder = globalThis as { [key]?: AsyncLocalStorage<KitContext> };
+  return (holder[key] ??= new AsyncLocalStorage<KitContext>());
+}
 
 /**
  * The async context of the code calling it, if any.
