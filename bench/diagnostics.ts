@@ -1,6 +1,6 @@
 // Small measurements of the pieces on the kit's path, to explain the overhead
 // the interleaved runs find (and to spot a piece that costs more than it should):
-// the database round trip, the savepoint pair each request adds, what the
+// the database round trip, the savepoint move before a request's statement that follows a write, the session reset and the deferred check at teardown, what the
 // query guard + lock + CLS add per test-body query, the lock alone, and the
 // password KDF the user factory may run.
 import { performance } from 'node:perf_hooks';
@@ -14,10 +14,14 @@ import type { Strategy } from './strategies.ts';
 export interface Diagnostics {
   /** `SELECT 1` on an open pg connection. */
   roundTripMs: number;
-  /** `SAVEPOINT s` + `RELEASE SAVEPOINT s` on an open pg connection: what each request adds. */
+  /** `SAVEPOINT s` + `RELEASE SAVEPOINT s` on an open pg connection, as two round trips. */
   savepointPairMs: number;
-  /** The same pair sent the way the request override sends it: `sequelize.query` on the test's transaction. */
-  savepointPairSequelizeMs: number;
+  /** `RELEASE SAVEPOINT s; SAVEPOINT s` in one round trip: what the kit sends before a request's statement that follows a write. */
+  statementSavepointMs: number;
+  /** `BEGIN` + `ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL`: the kit's teardown with the session reset in the rollback's round trip. */
+  beginRollbackResetMs: number;
+  /** `SET CONSTRAINTS ALL IMMEDIATE` in a transaction: the deferred-constraint check, made only when the schema has DEFERRABLE constraints. */
+  deferredCheckMs: number;
   /** `BEGIN` + `ROLLBACK` on an open pg connection: what each test adds. */
   beginRollbackMs: number;
   /** `sequelize.query('SELECT 1')` outside any test (CLS lookup and pass-through guard included). */
@@ -49,6 +53,9 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
   let roundTripMs: number;
   let savepointPairMs: number;
   let beginRollbackMs: number;
+  let statementSavepointMs: number;
+  let beginRollbackResetMs: number;
+  let deferredCheckMs: number;
   try {
     await timeEach(50, () => client.query('SELECT 1'));
     roundTripMs = median(await timeEach(n, () => client.query('SELECT 1')));
@@ -58,7 +65,17 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
         await client.query('ROLLBACK');
       }),
     );
+    beginRollbackResetMs = median(
+      await timeEach(n, async () => {
+        await client.query('BEGIN');
+        await client.query('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL');
+      }),
+    );
     await client.query('BEGIN');
+    deferredCheckMs = median(await timeEach(n, () => client.query('SET CONSTRAINTS ALL IMMEDIATE')));
+    await client.query('SAVEPOINT diag');
+    statementSavepointMs = median(await timeEach(n, () => client.query('RELEASE SAVEPOINT diag; SAVEPOINT diag')));
+    await client.query('RELEASE SAVEPOINT diag');
     savepointPairMs = median(
       await timeEach(n, async () => {
         await client.query('SAVEPOINT diag');
@@ -74,7 +91,6 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
   const sequelize = createSequelize(databaseUrl);
   let sequelizeQueryMs: number;
   let guardedQueryMs: number;
-  let savepointPairSequelizeMs: number;
   let sessionMs: number;
   try {
     await timeEach(50, () => sequelize.query('SELECT 1'));
@@ -85,18 +101,6 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
         await timeEach(50, () => sequelize.query('SELECT 1'));
         return median(await timeEach(n, () => sequelize.query('SELECT 1')));
       });
-      // As the override does it: inside the request's context, which already holds the lock.
-      savepointPairSequelizeMs = await kitStorage.run(
-        { values: new Map<string, unknown>([['transaction', session.transaction]]), session, lockLease: { held: true } },
-        async () => {
-          const pair = async () => {
-            await sequelize.query('SAVEPOINT diag', { transaction: session.transaction });
-            await sequelize.query('RELEASE SAVEPOINT diag', { transaction: session.transaction });
-          };
-          await timeEach(50, pair);
-          return median(await timeEach(n, pair));
-        },
-      );
     } finally {
       await session.end();
     }
@@ -118,7 +122,7 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
 
   const passwordHashMs = median(await timeEach(quick ? 3 : 10, () => hashPassword('bench-password')));
 
-  return { roundTripMs, savepointPairMs, savepointPairSequelizeMs, beginRollbackMs, sequelizeQueryMs, guardedQueryMs, sessionMs, lockMicros, passwordHashMs };
+  return { roundTripMs, savepointPairMs, statementSavepointMs, beginRollbackResetMs, deferredCheckMs, beginRollbackMs, sequelizeQueryMs, guardedQueryMs, sessionMs, lockMicros, passwordHashMs };
 }
 
 /** The SQL statements one test of a strategy sends, by where they come from. */

@@ -230,9 +230,12 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
   line(`- A database round trip (\`SELECT 1\` on an open connection) costs ${formatMs(d.roundTripMs)} ms; through Sequelize (CLS lookup and the pass-through guard included) ${formatMs(d.sequelizeQueryMs)} ms.`);
   line(`- What the kit adds per test: \`TestSession.begin\` + \`end\` (pool acquire, \`START TRANSACTION\`, \`ROLLBACK\`, release) ${formatMs(d.sessionMs)} ms; raw \`BEGIN\` + \`ROLLBACK\` ${formatMs(d.beginRollbackMs)} ms.`);
   line(
-    `- What the kit adds per request: \`SAVEPOINT\` + \`RELEASE SAVEPOINT\`, two round trips: ${formatMs(d.savepointPairMs)} ms on a bare pg connection, ` +
-      `${formatMs(d.savepointPairSequelizeMs)} ms sent through \`sequelize.query\` as the request override sends them, so ${formatMs(2 * d.savepointPairSequelizeMs)} ms for the workload's two requests; ` +
-      'the override also holds each response until its savepoint is settled, and takes the lock.',
+    `- What the kit adds per request statement: each statement a request sends outside an app transaction stands behind a savepoint, as autocommit would leave it (the write stays if the request then fails; a failing statement undoes only itself). ` +
+      `The savepoint moves only after a write, with \`RELEASE SAVEPOINT; SAVEPOINT\` in one round trip: ${formatMs(d.statementSavepointMs)} ms on a bare pg connection (two round trips, as separate statements, would cost ${formatMs(d.savepointPairMs)} ms); plain SELECTs reuse it.`,
+  );
+  line(
+    `- What the fidelity checks add per test: the session reset rides in the rollback's round trip (\`BEGIN\` + \`ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL\` ${formatMs(d.beginRollbackResetMs)} ms against ${formatMs(d.beginRollbackMs)} ms for \`BEGIN\` + \`ROLLBACK\`); ` +
+      `the deferred-constraint check \`SET CONSTRAINTS ALL IMMEDIATE\` costs ${formatMs(d.deferredCheckMs)} ms and is sent only when the schema has DEFERRABLE constraints (the demo's has none); routing a request by its test identity is a Map lookup.`,
   );
   const guardDelta = d.guardedQueryMs - d.sequelizeQueryMs;
   line(
