@@ -153,10 +153,19 @@ export function lockTimeoutError(session: TestSession, waiter: string): SharedSe
   );
 }
 
-/** Statements that would end (or start) the shared transaction. Dollar-quoted bodies (DO $$ ... $$) are not inspected. */
+/**
+ * Statements that would end (or start) the shared transaction. Quoted strings,
+ * quoted identifiers and comments are blanked first, so a value such as
+ * 'a; commit' is not mistaken for a statement. Dollar-quoted bodies (DO $$ ... $$) are not inspected.
+ */
 function transactionControl(sql: string): string | undefined {
   if (sql.includes('$$')) return undefined;
-  for (const piece of sql.split(';')) {
+  const code = sql
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/"(?:[^"]|"")*"/g, '""')
+    .replace(/--[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '');
+  for (const piece of code.split(';')) {
     const statement = piece.trim();
     if (/^(COMMIT|END|ABORT|BEGIN|START\s+TRANSACTION|PREPARE\s+TRANSACTION)\b/i.test(statement)) return statement.split(/\s+/).slice(0, 2).join(' ');
     if (/^ROLLBACK\b/i.test(statement) && !/^ROLLBACK\s+TO\b/i.test(statement)) return statement.split(/\s+/).slice(0, 2).join(' ');

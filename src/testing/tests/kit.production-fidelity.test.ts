@@ -101,6 +101,15 @@ test.for(['COMMIT', 'END', 'ROLLBACK', 'BEGIN'])('when a handler sends %s as SQL
   expect(await committedPeople(databaseUrl)).toBe(0); // ...and nothing reached the database for good
 });
 
+test('when a value or a comment contains "; COMMIT", then the statement runs: only real statements are refused', async ({ app }) => {
+  await Person.create({ email: 'semi@example.com', name: 'a; COMMIT; end' });
+
+  const [rows] = await app.sequelize.query(`SELECT name FROM users WHERE name = 'a; COMMIT; end' -- ; ROLLBACK`);
+
+  expect(rows).toEqual([{ name: 'a; COMMIT; end' }]);
+  expect(await Person.count({ where: { name: 'a; COMMIT; end' } })).toBe(1);
+});
+
 test('when the test body commits or rolls back the test transaction, then it is refused and the test goes on', async ({ tx, app, databaseUrl }) => {
   await Person.create({ email: 'body@example.com', name: 'Body' });
 
