@@ -4,6 +4,7 @@ import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import type { TestSession, TransactionOpener } from './session.ts';
 
 const INSTALLED = Symbol.for('e2e-kit.query-guard');
+const WIRED = Symbol.for('sequelize-shared-session.wired');
 
 type QueryOptions = { transaction?: Transaction | null };
 type QueryFn = (this: Sequelize, sql: unknown, options?: QueryOptions) => Promise<unknown>;
@@ -33,8 +34,13 @@ export interface QueryGuardOptions {
   explainMissingContext?: (sql: string) => SharedSessionError | undefined;
 }
 
-/** The Sequelize instances the kit wired to a test database, and how. */
-const wired = new WeakMap<Sequelize, QueryGuardOptions>();
+/**
+ * The Sequelize instances the kit wired to a test database, and how. Kept on a
+ * global symbol like the kit's storage: the prototype is patched once per
+ * process, and a second copy of this module must fill the map that patch reads.
+ */
+const wired: WeakMap<Sequelize, QueryGuardOptions> = ((globalThis as { [WIRED]?: WeakMap<Sequelize, QueryGuardOptions> })[WIRED] ??=
+  new WeakMap<Sequelize, QueryGuardOptions>());
 
 /**
  * The SQL text of a query, for messages and checks.
