@@ -7,9 +7,11 @@ export default defineConfig({
     globalSetup: ['src/e2e/global-setup.ts'],
     reporters: ['default', './scripts/verdict-reporter.ts'],
     pool: 'forks',
-    // The kit's aroundEach hook is registered when a file imports its fixtures:
-    // that needs every file to get a fresh module graph (Vitest's default).
-    isolate: true,
+    // One module graph per worker: files stop re-importing Express, Sequelize
+    // and the app. The kit's setup file registers its aroundEach hook in every
+    // file (the fixtures module itself is imported only once per worker).
+    isolate: false,
+    setupFiles: ['src/testing/vitest-setup.ts'],
     testTimeout: 15_000,
     hookTimeout: 30_000,
     // A committed .only fails the run everywhere, not only when CI=true.

@@ -58,12 +58,20 @@ export const TESTING_SECTIONS = {
   teardownEndedRequest: 'Teardown ended a request that never finished',
   /** The previous test's teardown was still running when the next test started. */
   teardownStillRunning: 'The previous test is still tearing down',
-  /** Two modules that call createSharedSessionTest are imported by one test file. */
-  twoFixtureModules: 'Two kit fixtures modules in one file',
   /** The file runs in a shared module graph (`isolate: false`) where the kit's hook is not registered for it. */
   notIsolated: 'The kit hook is not registered in this file',
   /** A test declared with Vitest's own `test` in a file that uses the kit. */
   plainVitestTest: "A test declared with Vitest's own test",
+  /** `test.concurrent` in a file of the kit's Jest environment. */
+  jestConcurrent: "Jest's test.concurrent is refused in files that use the kit",
+  /** useSharedSession() of the Jest adapter in a file whose testEnvironment is not the kit's. */
+  jestEnvironmentMissing: "The kit's Jest environment is not set",
+  /** `{ concurrency }` on a test or suite of the node:test adapter. */
+  nodeTestConcurrency: 'node:test concurrency is refused',
+  /** A query with no test context under node:test: a hook, module code, or a test from 'node:test' itself. */
+  nodeTestOutsideTest: 'Query outside a kit test of node:test',
+  /** Mocha ran the kit's root hooks or clientFor()/tx() without its global setup: the plugin is not loaded with `--require`. */
+  mochaNotLoaded: "The kit's Mocha plugin is not loaded",
 } as const;
 
 /**

@@ -12,7 +12,7 @@
  */
 import type { Sequelize } from 'sequelize';
 import type { AxiosInstance } from 'axios';
-import { test as baseTest, TestRunner } from 'vitest';
+import { aroundEach, test as baseTest, TestRunner } from 'vitest';
 import { currentContext } from './cls.ts';
 import { workerDatabaseUrl } from './databases.ts';
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
@@ -26,8 +26,47 @@ export type { SharedSessionWiring, SharedTransaction } from './file-kit.ts';
 // One literal, so the docs check finds the FAQ's quote of it.
 const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this file (it registers the hook when imported), and keep Vitest's default `isolate: true` so the hook is registered for every file.";
 
-/** Test files in which a kit hook was registered, and how many (more than one is refused). */
-const hooksByFile = new Map<string, number>();
+/**
+ * The heart of the adapter. aroundEach (not a fixture) because only here does
+ * the test body run *inside* the callback, and so inside the AsyncLocalStorage
+ * context that carries the transaction to every query (Vitest 4.1+).
+ * runTest() resolves even when the test fails or times out, so the rollback
+ * always runs; a timed-out body that keeps going finds its session ended.
+ *
+ * The hook takes `kit` from the test's own fixtures, so when it is registered
+ * twice in a file (two fixtures modules, or the setup file and an import) the
+ * first runs the test in its transaction and the second only passes through.
+ */
+async function kitHook(runTest: () => Promise<void>, { kit, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; task: { name: string; file: { filepath: string } } }): Promise<void> {
+  if (currentContext()?.session) return runTest();
+  if (!kit) {
+    // A test of another builder (or of Vitest's own `test`) in a file that does not use the kit runs as it is.
+    if (filesWithKit.has(task.file.filepath)) throw plainVitestTestError(task.name);
+    return runTest();
+  }
+  await kit.runTest(task.name, runTest);
+}
+
+let hooksRegistered = false;
+
+/**
+ * Registers the kit's aroundEach hook in the file being collected, once a
+ * fixtures module was imported in this worker. Call it from a Vitest
+ * `setupFiles` entry to run with `isolate: false`, where the fixtures module
+ * is imported only once per worker: ./vitest-setup.ts does exactly that.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts: test: { isolate: false, setupFiles: ['./src/testing/vitest-setup.ts'] }
+ * registerSharedSessionHooks();
+ * ```
+ */
+export function registerSharedSessionHooks(): void {
+  if (hooksRegistered) aroundEach(kitHook);
+}
+
+/** Test files that imported a fixtures module of the kit (where a plain Vitest `test` is a mistake). */
+const filesWithKit = new Set<string>();
 
 function notIsolatedError(file: string): SharedSessionError {
   return new SharedSessionError(
@@ -44,7 +83,7 @@ function diagnoseMissingContext(sql: string): SharedSessionError | undefined {
   const test = TestRunner.getCurrentTest();
   if (!test) return undefined;
   const file = test.file.filepath;
-  if (!hooksByFile.has(file)) return notIsolatedError(file);
+  if (!filesWithKit.has(file)) return notIsolatedError(file);
   return new SharedSessionError(
     `Query outside any test transaction: in "${test.name}", a query ran before the test's transaction began or after ` +
       'it ended (a fixture Vitest sets up before the kit\'s aroundEach hook, such as an `auto` fixture of another ' +
@@ -137,35 +176,19 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
     .extend('app', { scope: 'file' }, ({ kit }) => kit.app)
     .extend('server', { scope: 'file' }, ({ kit }) => kit.server)
     .extend('tx', async ({ kit, task }): Promise<SharedTransaction> => {
-      if (!currentContext()?.session && !hooksByFile.has(task.file.filepath)) throw notIsolatedError(task.file.filepath);
+      if (!currentContext()?.session && !filesWithKit.has(task.file.filepath)) throw notIsolatedError(task.file.filepath);
       return kit.tx();
     })
     .extend('clientFor', async ({ kit }) => (role?: Role): Promise<AxiosInstance> => kit.clientFor(role));
 
+  // In the file that imports this module first; with a shared module graph
+  // (isolate: false) the setup file registers the hook in every later file.
   const file = TestRunner.getCurrentSuite()?.file?.filepath;
-  if (file) hooksByFile.set(file, (hooksByFile.get(file) ?? 0) + 1);
-
-  // The heart of the adapter. aroundEach (not a fixture) because only here does
-  // the test body run *inside* the callback, and so inside the AsyncLocalStorage
-  // context that carries the transaction to every query (Vitest 4.1+).
-  // runTest() resolves even when the test fails or times out, so the rollback
-  // always runs; a timed-out body that keeps going finds its session ended.
-  test.aroundEach(async (runTest, { kit, task }) => {
-    if ((hooksByFile.get(task.file.filepath) ?? 0) > 1) throw twoFixtureModulesError(task.file.filepath);
-    if (!kit) throw plainVitestTestError(task.name);
-    await kit.runTest(task.name, runTest);
-  });
+  if (file) filesWithKit.add(file);
+  aroundEach(kitHook);
+  hooksRegistered = true;
 
   return refuseAutoFixtures(test);
-}
-
-function twoFixtureModulesError(file: string): SharedSessionError {
-  return new SharedSessionError(
-    `Two kit fixtures modules in one file: ${file} imports two modules that call createSharedSessionTest, so two ` +
-      'aroundEach hooks would each open a transaction for every test, on two connections that cannot see each other.\n' +
-      'Fix: import `test` from one fixtures module per file (extend it with `.extend()` for more fixtures).',
-    TESTING_SECTIONS.twoFixtureModules,
-  );
 }
 
 function plainVitestTestError(testName: string): SharedSessionError {

@@ -33,6 +33,9 @@ vi.mock('node:net', async (importOriginal) => {
   return { ...net, default: { ...net, createServer }, createServer };
 });
 
+// With a shared module graph (isolate: false) another file may have loaded the
+// module already, without the mock: load it afresh so it sees the mocked node:net.
+vi.resetModules();
 const { startEmbeddedPostgres } = await import('../embedded-postgres.ts');
 
 afterAll(async () => {
