@@ -176,8 +176,8 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * would have shown (an unfinished transaction, a deferred constraint), even
    * when the body passed.
    */
-  async runTest<T>(testName: string, body: () => T | Promise<T>): Promise<T> {
-    const test = await this.startTest(testName);
+  async runTest<T>(testName: string, body: () => T | Promise<T>, options: { concurrent?: boolean } = {}): Promise<T> {
+    const test = await this.startTest(testName, options);
     let result: T;
     try {
       result = await test.run(body);
@@ -192,8 +192,8 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * test body are separate callbacks (a Jest environment, a Mocha root hook):
    * `run` each of them inside the test's context, then `finish` once.
    */
-  async startTest(testName: string): Promise<StartedTest> {
-    this.runningTests.claim(testName);
+  async startTest(testName: string, options: { concurrent?: boolean } = {}): Promise<StartedTest> {
+    const claim = this.runningTests.claim(testName, options);
     let session: TestSession;
     try {
       session = await TestSession.begin(this.app.sequelize, testName, {
@@ -202,7 +202,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
         checkDeferredConstraints: this.checkDeferred,
       });
     } catch (error) {
-      this.runningTests.release();
+      this.runningTests.release(claim);
       throw error;
     }
     this.runningTests.start(session);
@@ -215,10 +215,10 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
         if (finished) return;
         finished = true;
         try {
-          this.runningTests.ending(session);
+          this.runningTests.ending(session, claim);
           await session.end();
         } finally {
-          this.runningTests.release();
+          this.runningTests.release(claim);
         }
         const [first, ...more] = session.failures;
         if (first) {

@@ -27,25 +27,38 @@ function teardownStillRunningError(previous: string, next: string): SharedSessio
  * ```
  */
 export class RunningTests {
-  private owner: { name: string; state: 'running' | 'ending' } | undefined;
+  private readonly owners = new Map<number, { name: string; state: 'running' | 'ending'; concurrent: boolean }>();
   private readonly sessions = new Map<string, TestSession>();
   private readonly ended = new Map<string, string>();
+  private claims = 0;
 
   /**
    * Claims the file's server for `testName`, synchronously, so that two tests
-   * started together cannot both pass the check.
+   * started together cannot both pass the check. Tests marked concurrent may
+   * run beside each other: each has its own transaction, and requests find
+   * theirs by the identity the kit's clients send. Returns the claim to release.
    */
-  claim(testName: string): void {
-    if (this.owner?.state === 'ending') throw teardownStillRunningError(this.owner.name, testName);
-    if (this.owner !== undefined) {
+  claim(testName: string, options: { concurrent?: boolean } = {}): number {
+    const concurrent = options.concurrent ?? false;
+    for (const owner of this.owners.values()) {
+      if (concurrent && owner.concurrent) continue;
+      if (owner.state === 'ending') throw teardownStillRunningError(owner.name, testName);
       throw new SharedSessionError(
-        `Two tests share one file server at once ("${this.owner.name}" and "${testName}"): ` +
-          'test.concurrent is not supported, because requests are routed to the one running test.\n' +
-          'Fix: remove `.concurrent` (files still run in parallel, one database per worker).',
+        `Two tests share one file server at once ("${owner.name}" and "${testName}"), and not both are marked concurrent: ` +
+          'the runner started one while the other ran, so untagged requests could reach the wrong transaction.\n' +
+          'Fix: mark tests that run together with `.concurrent` (`test.concurrent`, `describe.concurrent` or ' +
+          '`--sequence.concurrent`): each then gets its own transaction, and its requests are routed by its identity.',
         TESTING_SECTIONS.concurrentTests,
       );
     }
-    this.owner = { name: testName, state: 'running' };
+    const claim = ++this.claims;
+    this.owners.set(claim, { name: testName, state: 'running', concurrent });
+    return claim;
+  }
+
+  /** How many tests run now (begun and not yet tearing down). */
+  get runningCount(): number {
+    return this.sessions.size;
   }
 
   /** The claimed test's session has begun: requests can reach it. */
@@ -54,17 +67,20 @@ export class RunningTests {
   }
 
   /** Teardown has begun: new requests of the session are refused as from an ended test. */
-  ending(session: TestSession): void {
-    if (this.owner) this.owner.state = 'ending';
+  ending(session: TestSession, claim?: number): void {
+    const owner = claim === undefined ? undefined : this.owners.get(claim);
+    if (owner) owner.state = 'ending';
+    else for (const o of this.owners.values()) if (o.name === session.testName) o.state = 'ending';
     this.sessions.delete(session.id);
     this.ended.set(session.id, session.testName);
     // Identities of ended tests are kept only to explain late requests; a bounded number is plenty.
     if (this.ended.size > 1_000) this.ended.delete(this.ended.keys().next().value as string);
   }
 
-  /** Frees the server for the next test. */
-  release(): void {
-    this.owner = undefined;
+  /** Frees the server of the test that made `claim` (of every test without one). */
+  release(claim?: number): void {
+    if (claim === undefined) this.owners.clear();
+    else this.owners.delete(claim);
   }
 
   /** The session a request belongs to, or the refusal that explains why it has none. */

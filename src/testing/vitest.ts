@@ -37,14 +37,14 @@ const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this fil
  * twice in a file (two fixtures modules, or the setup file and an import) the
  * first runs the test in its transaction and the second only passes through.
  */
-async function kitHook(runTest: () => Promise<void>, { kit, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; task: { name: string; file: { filepath: string } } }): Promise<void> {
+async function kitHook(runTest: () => Promise<void>, { kit, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; task: { name: string; concurrent?: boolean; file: { filepath: string } } }): Promise<void> {
   if (currentContext()?.session) return runTest();
   if (!kit) {
     // A test of another builder (or of Vitest's own `test`) in a file that does not use the kit runs as it is.
     if (filesWithKit.has(task.file.filepath)) throw plainVitestTestError(task.name);
     return runTest();
   }
-  await kit.runTest(task.name, runTest);
+  await kit.runTest(task.name, runTest, { concurrent: task.concurrent === true });
 }
 
 let hooksRegistered = false;

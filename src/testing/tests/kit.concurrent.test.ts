@@ -1,10 +1,15 @@
-// Requests reach the app through one server per file and are routed to the one
-// test that is running, so two tests of a file must not run at once. The kit
-// refuses the second with an error that names the fix, instead of letting the
-// two share (and roll back) each other's data.
+// Tests marked concurrent run beside each other, each in a transaction of its
+// own on a connection of its own, as Ecto's async sandbox tests do. Requests
+// reach the right test through the identity the kit's clients send; an
+// untagged request is refused while several tests run. What concurrent tests
+// on one database can still collide on (a unique key of an uncommitted row, a
+// deadlock) is shown with two sessions side by side.
+import axios from 'axios';
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
+import { kitStorage } from '../cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from '../errors.ts';
+import { TestSession } from '../session.ts';
 import { createSharedSessionTest, RunningTests } from '../vitest.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
 
@@ -14,20 +19,31 @@ const test = createSharedSessionTest({
   signIn: async () => ({}),
 });
 
-test.describe.concurrent('two tests of one file started together', () => {
-  test('when it starts first, then it owns the file server and runs', async ({ clientFor }) => {
-    await new Promise((resolve) => setTimeout(resolve, 200)); // still running when the second one starts
-    expect((await (await clientFor()).post('/people')).status).toBe(201);
-  });
+test.describe.concurrent('three tests of one file marked concurrent', () => {
+  for (const n of [1, 2, 3]) {
+    test(`when test ${n} writes through its client while the others run, then it sees its own row only`, async ({ clientFor }) => {
+      const client = await clientFor();
 
-  test.fails('when it starts second, then the kit refuses it (expected fail)', async () => {
-    expect(await Person.count()).toBeGreaterThanOrEqual(0);
+      expect((await client.post('/people')).status).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the others write meanwhile, in their own transactions
+
+      expect(await Person.count()).toBe(1);
+    });
+  }
+
+  test('when a request without the test identity arrives while several tests run, then it is refused', async ({ kit, server }) => {
+    await expect.poll(() => kit.runningTests.runningCount, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+
+    const res = await axios.post(`${server.url}/people`, {}, { validateStatus: () => true });
+
+    expect(res.status).toBe(500);
+    expect(res.data.error.message).toMatch(/^Untagged request while several tests are running/);
   });
 });
 
-test('when a second test claims the file server while the first owns it, then the error names the fix and the section', () => {
+test('when a test not marked concurrent starts while another runs, then the error names the fix and the section', () => {
   const slot = new RunningTests();
-  slot.claim('first');
+  const first = slot.claim('first');
 
   const refusal = (() => {
     try {
@@ -39,9 +55,48 @@ test('when a second test claims the file server while the first owns it, then th
 
   expect(refusal).toBeInstanceOf(SharedSessionError);
   const message = (refusal as SharedSessionError).message;
-  expect(message).toMatch(/^Two tests share one file server at once \("first" and "second"\)/);
-  expect(message).toContain('Fix: remove `.concurrent`');
+  expect(message).toMatch(/^Two tests share one file server at once \("first" and "second"\), and not both are marked concurrent/);
+  expect(message).toContain('Fix: mark tests that run together with `.concurrent`');
   expect(message).toContain(`See TESTING.md, section "${TESTING_SECTIONS.concurrentTests}".`);
-  slot.release();
+  slot.release(first);
   expect(() => slot.claim('third')).not.toThrow();
+});
+
+const inSession = <T>(session: TestSession, fn: () => Promise<T>) =>
+  kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, fn);
+
+test('when two concurrent tests insert the same unique key, then the second waits until the first rolls back', async ({ app }) => {
+  const first = await TestSession.begin(app.sequelize, 'first');
+  const second = await TestSession.begin(app.sequelize, 'second');
+  try {
+    await inSession(first, () => Person.create({ email: 'same@example.com', name: 'First' }));
+    let settled = false;
+    const waiting = inSession(second, () => Person.create({ email: 'same@example.com', name: 'Second' })).finally(() => (settled = true));
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(false); // blocked on the first test's uncommitted row
+    await first.end();
+
+    await expect(waiting).resolves.toBeTruthy(); // the first rolled back: no conflict was ever committed
+  } finally {
+    await Promise.all([first.end(), second.end()]);
+  }
+});
+
+test('when two concurrent tests lock two rows in opposite orders, then PostgreSQL detects the deadlock and fails one', async ({ app }) => {
+  const first = await TestSession.begin(app.sequelize, 'first');
+  const second = await TestSession.begin(app.sequelize, 'second');
+  try {
+    const lock = (session: TestSession, key: number) => inSession(session, () => app.sequelize.query(`SELECT pg_advisory_xact_lock(${key})`));
+    await lock(first, 1);
+    await lock(second, 2);
+
+    const outcomes = await Promise.allSettled([lock(first, 2), lock(second, 1)]);
+
+    const failures = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/deadlock detected/);
+  } finally {
+    await Promise.all([first.end(), second.end()]);
+  }
 });
