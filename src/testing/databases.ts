@@ -25,6 +25,12 @@ export interface SharedSessionDatabaseInfo {
   prefix: string;
   /** The template's schema, which every worker database must still have after each file. */
   templateSchema: SchemaFingerprint;
+  /**
+   * The template's rows per table after migrating and seeding (schema-qualified
+   * table to count, only tables that hold rows): the leak check compares each
+   * worker database's counts with these. Absent (an older global setup): zero everywhere.
+   */
+  templateRows?: Record<string, number>;
 }
 
 /**

@@ -5,15 +5,15 @@ import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase
 import { DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { claimRun, dropAbandonedRuns, listRunDatabases, type RunOwnership } from './run-ownership.ts';
-import { publishDatabaseInfo } from './databases.ts';
-import { inspectDatabase, schemaChangedMessage, schemaFingerprint, type SchemaFingerprint } from './schema-fingerprint.ts';
+import { DATABASE_INFO_ENV, publishDatabaseInfo } from './databases.ts';
+import { countTableRows, inspectDatabase, schemaChangedMessage, schemaFingerprint, type SchemaFingerprint } from './schema-fingerprint.ts';
 
 /**
  * What the kit's global setup needs from the app: how to migrate an empty database.
  *
  * @example
  * ```ts
- * const options: GlobalSetupOptions = { migrate: (url) => migrateDatabase(url), referenceTables: ['SequelizeMeta', 'countries'] };
+ * const options: GlobalSetupOptions = { migrate: (url) => migrateDatabase(url), seed: (url) => seedDatabase(url), referenceTables: ['SequelizeMeta'] };
  * export default createGlobalSetup(options);
  * ```
  */
@@ -25,6 +25,13 @@ export interface GlobalSetupOptions {
    * own id (`e2e_r<id>_...`), so runs sharing a server never touch each other's databases.
    */
   prefix?: string;
+  /**
+   * Writes the app's seed or reference data into the migrated template, once
+   * per run. Every worker database is cloned with these rows, so tests can rely
+   * on them, and the leak check then compares each table's row count with the
+   * template's instead of zero: a leak is a table whose count differs.
+   */
+  seed?(databaseUrl: string): Promise<void>;
   /** Tables the leak check ignores. Default `['SequelizeMeta']`. */
   referenceTables?: string[];
 }
@@ -42,7 +49,8 @@ export interface GlobalSetupOptions {
  * once the run has ended or died (see run-ownership.ts).
  *
  * The returned teardown checks that every worker database still has the
- * template's schema and holds no rows (the proof that no test leaked), drops
+ * template's schema and rows (none, or what `seed` wrote: the proof that no
+ * test leaked), drops
  * this run's databases, releases the run's lock and stops PostgreSQL.
  *
  * @example
@@ -61,6 +69,7 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
     let run: RunOwnership | undefined;
     let template = '';
     let templateSchema: SchemaFingerprint;
+    let templateRows: Record<string, number>;
     try {
       // Claimed before any database exists, so no other run ever sees one of ours unclaimed.
       run = await claimRun(server.url, basePrefix);
@@ -68,9 +77,11 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
       template = `${run.prefix}_template`;
       await createDatabaseFromTemplate(server.url, template, 'template0');
       await options.migrate(withDatabase(server.url, template));
+      if (options.seed) await options.seed(withDatabase(server.url, template));
       templateSchema = await schemaFingerprint(withDatabase(server.url, template));
+      templateRows = await countTableRows(withDatabase(server.url, template), templateSchema, referenceTables);
       const version = await withAdminClient(server.url, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v);
-      console.log(`[e2e-kit] PostgreSQL ${version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}); template ${template} migrated`);
+      console.log(`[e2e-kit] PostgreSQL ${version} (${server.embedded ? 'embedded' : 'DATABASE_URL'}); template ${template} migrated${options.seed ? ' and seeded' : ''}`);
       if (dropped.length) console.log(`[e2e-kit] dropped ${dropped.length} database(s) of runs that are gone: ${dropped.join(', ')}`);
     } catch (error) {
       await dropRunDatabases(server.url, run);
@@ -79,9 +90,10 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
       throw error;
     }
     const ownRun = run;
-    const info = { serverUrl: server.url, template, prefix: ownRun.prefix, templateSchema };
+    const info = { serverUrl: server.url, template, prefix: ownRun.prefix, templateSchema, templateRows };
     project?.provide('sharedSessionDatabase', info);
     // For every runner: workers inherit the environment, and read the info from this file.
+    const previousInfoFile = process.env[DATABASE_INFO_ENV];
     const infoFile = publishDatabaseInfo(info);
 
     return async function teardown() {
@@ -93,7 +105,7 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
         const leaks: string[] = [];
         for (const name of await listRunDatabases(server.url, ownRun.prefix)) {
           if (!/_w\d+$/.test(name)) continue;
-          const report = await inspectDatabase(withDatabase(server.url, name), templateSchema, referenceTables);
+          const report = await inspectDatabase(withDatabase(server.url, name), templateSchema, referenceTables, templateRows);
           if (report.schemaChanges.length) schemaProblems.push(...report.schemaChanges.map((change) => `${name}: ${change}`));
           if (Object.keys(report.rows).length) leaks.push(`${name}: ${JSON.stringify(report.rows)}`);
         }
@@ -107,12 +119,17 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
             TESTING_SECTIONS.leak,
           );
         }
-        console.log('[e2e-kit] after the full run every worker database is empty and has the template\'s schema');
+        console.log(`[e2e-kit] after the full run every worker database ${Object.keys(templateRows).length ? 'holds the template\'s rows' : 'is empty'} and has the template's schema`);
       } finally {
         try {
           await dropRunDatabases(server.url, ownRun);
         } finally {
           rmSync(infoFile, { force: true });
+          // A setup run inside a test process (the kit's own tests) must not leave later files of that process pointing at a deleted file.
+          if (process.env[DATABASE_INFO_ENV] === infoFile) {
+            if (previousInfoFile === undefined) delete process.env[DATABASE_INFO_ENV];
+            else process.env[DATABASE_INFO_ENV] = previousInfoFile;
+          }
           await ownRun.release();
           await server.stop();
         }

@@ -143,10 +143,15 @@ export function diffSchemas(expected: SchemaFingerprint, actual: SchemaFingerpri
 export interface DatabaseInspection {
   /** `diffSchemas(template, database)`: empty when the schema is the template's. */
   schemaChanges: string[];
-  /** Rows per table (reference tables aside), only tables that hold rows. */
+  /**
+   * Rows per table (reference tables aside), only tables whose count differs
+   * from the template's (from zero, for a template without seed data).
+   */
   rows: Record<string, number>;
   /** The same tables schema-qualified and quoted, ready for SQL (TRUNCATE). */
   leakedTables: string[];
+  /** One readable entry per such table: `users (2)`, or `categories (5, template 3)` for a table the template holds rows in. */
+  leaks: string[];
 }
 
 function isReferenceTable(qualified: string, referenceTables: readonly string[]): boolean {
@@ -157,32 +162,92 @@ function isReferenceTable(qualified: string, referenceTables: readonly string[])
  * Compares a database with the template's fingerprint and counts its rows.
  * Rows are counted in the template's tables, not in whatever tables the
  * database still has: a database whose tables were dropped is reported as
- * missing them, never as "empty".
+ * missing them, never as "empty". Each count is compared with the template's
+ * (`templateRows`, from {@link countTableRows}; zero for a table it omits), so
+ * seed data written once into the template is not a leak.
  *
  * @example
  * ```ts
- * const { schemaChanges, rows } = await inspectDatabase(url, info.templateSchema);
+ * const { schemaChanges, rows } = await inspectDatabase(url, info.templateSchema, ['SequelizeMeta'], info.templateRows);
  * ```
  */
 export async function inspectDatabase(
   databaseUrl: string,
   template: SchemaFingerprint,
   referenceTables: readonly string[] = DEFAULT_REFERENCE_TABLES,
+  templateRows: Readonly<Record<string, number>> = {},
 ): Promise<DatabaseInspection> {
   return withClient(databaseUrl, async (client) => {
     const actual = await readFingerprint(client);
     const schemaChanges = diffSchemas(template, actual);
     const present = new Set(baseTables(actual));
-    const tables = baseTables(template).filter((table) => present.has(table) && !isReferenceTable(table, referenceTables));
-    if (tables.length === 0) return { schemaChanges, rows: {}, leakedTables: [] };
-    // `table` is already quoted by quote_ident in FINGERPRINT_SQL.
-    const counts = await client.query<{ name: string; count: string }>(
-      tables.map((table) => `SELECT '${table.replaceAll("'", "''")}' AS name, count(*) AS count FROM ${table}`).join(' UNION ALL '),
-    );
-    const leaked = counts.rows.filter((row) => Number(row.count) > 0);
-    const rows = Object.fromEntries(leaked.map((row) => [displayTable(row.name), Number(row.count)]));
-    return { schemaChanges, rows, leakedTables: leaked.map((row) => row.name) };
+    const counts = await readCounts(client, baseTables(template).filter((table) => present.has(table) && !isReferenceTable(table, referenceTables)));
+    const leaked = Object.entries(counts).filter(([table, count]) => count !== (templateRows[table] ?? 0));
+    return {
+      schemaChanges,
+      rows: Object.fromEntries(leaked.map(([table, count]) => [displayTable(table), count])),
+      leakedTables: leaked.map(([table]) => table),
+      leaks: leaked.map(([table, count]) => `${displayTable(table)} (${count}${templateRows[table] ? `, template ${templateRows[table]}` : ''})`),
+    };
   });
+}
+
+/** Row counts of `tables` (qualified and quoted, as FINGERPRINT_SQL names them), in one round trip. */
+async function readCounts(client: pg.Client, tables: readonly string[]): Promise<Record<string, number>> {
+  if (tables.length === 0) return {};
+  const counts = await client.query<{ name: string; count: string }>(
+    tables.map((table) => `SELECT '${table.replaceAll("'", "''")}' AS name, count(*) AS count FROM ${table}`).join(' UNION ALL '),
+  );
+  return Object.fromEntries(counts.rows.map((row) => [row.name, Number(row.count)]));
+}
+
+/**
+ * The rows the template holds after migrating and seeding, per table
+ * (schema-qualified and quoted, reference tables aside, only tables that hold
+ * rows): what the leak check compares each worker database with.
+ *
+ * @example
+ * ```ts
+ * const templateRows = await countTableRows(templateUrl, templateSchema); // { 'public.categories': 3 }
+ * ```
+ */
+export function countTableRows(
+  databaseUrl: string,
+  template: SchemaFingerprint,
+  referenceTables: readonly string[] = DEFAULT_REFERENCE_TABLES,
+): Promise<Record<string, number>> {
+  return withClient(databaseUrl, async (client) => {
+    const counts = await readCounts(client, baseTables(template).filter((table) => !isReferenceTable(table, referenceTables)));
+    return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
+  });
+}
+
+/**
+ * Whether emptying `tables` (TRUNCATE ... CASCADE, which also empties every
+ * table that references them, transitively) would remove rows the template
+ * holds; then only a fresh clone of the template repairs the database.
+ */
+async function truncateWouldHitSeedRows(client: pg.Client, tables: readonly string[], templateRows: Readonly<Record<string, number>>): Promise<boolean> {
+  if (Object.keys(templateRows).length === 0) return false;
+  const edges = await client.query<{ referencing: string; referenced: string }>(
+    `SELECT quote_ident(cn.nspname) || '.' || quote_ident(c.relname) AS referencing,
+            quote_ident(fn.nspname) || '.' || quote_ident(f.relname) AS referenced
+     FROM pg_constraint k
+     JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+     JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace
+     WHERE k.contype = 'f'`,
+  );
+  const reached = new Set(tables);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const { referencing, referenced } of edges.rows) {
+      if (reached.has(referenced) && !reached.has(referencing)) {
+        reached.add(referencing);
+        grew = true;
+      }
+    }
+  }
+  return [...reached].some((table) => (templateRows[table] ?? 0) > 0);
 }
 
 /** `public."users"` reads as `users`, the way the leak message has always named tables. */
@@ -205,14 +270,16 @@ export function schemaChangedMessage(where: string, changes: readonly string[]):
 /**
  * The per-file check of a worker database, for the `databaseUrl` fixture's
  * cleanup: its schema must be the template's (tables, columns, constraints,
- * indexes), and it must hold no rows (reference tables aside). The template
+ * indexes), and each table must hold as many rows as the template's (none,
+ * unless the global setup's `seed` wrote some; reference tables aside). The template
  * comes from the kit's global setup (Vitest's `inject`); an adapter for
  * another runner calls {@link checkDatabaseAgainstTemplate} with it instead.
  *
  * When the schema differs, the database is dropped and cloned again from the
  * template before the error is thrown, so later files of the worker start on a
  * sound schema and only the guilty file fails. When only rows are left, the
- * tables are emptied instead (cheaper than a new clone).
+ * tables are emptied instead (cheaper than a new clone), unless that would
+ * remove seed rows of the template: then the database is cloned again too.
  *
  * @throws SharedSessionError "Schema differs from the template ..." or "Rows left behind after this file ...".
  *
@@ -243,21 +310,31 @@ export async function checkDatabaseAgainstTemplate(
   const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
   // A global setup of an older kit provides no fingerprint: read the template's then (slower, one more connection).
   const templateSchema = database.templateSchema ?? (await schemaFingerprint(withDatabase(database.serverUrl, database.template)));
-  const report = await inspectDatabase(databaseUrl, templateSchema, referenceTables);
-  if (report.schemaChanges.length > 0) {
+  const templateRows = database.templateRows ?? {};
+  const report = await inspectDatabase(databaseUrl, templateSchema, referenceTables, templateRows);
+  const cloneAgain = async () => {
     const name = databaseOf(databaseUrl);
     await dropDatabase(database.serverUrl, name);
     await createDatabaseFromTemplate(database.serverUrl, name, database.template);
+  };
+  if (report.schemaChanges.length > 0) {
+    await cloneAgain();
     throw new SharedSessionError(
       `${schemaChangedMessage('this file', report.schemaChanges)}\nThe worker database was cloned again from the template, so the next file starts sound.`,
       TESTING_SECTIONS.schemaChanged,
     );
   }
   if (report.leakedTables.length > 0) {
-    await withClient(databaseUrl, (client) => client.query(`TRUNCATE ${report.leakedTables.join(', ')} RESTART IDENTITY CASCADE`));
+    // Emptying the tables is cheaper than a new clone, unless it would remove the template's own (seed) rows.
+    const seedTouched = await withClient(databaseUrl, async (client) => {
+      if (await truncateWouldHitSeedRows(client, report.leakedTables, templateRows)) return true;
+      await client.query(`TRUNCATE ${report.leakedTables.join(', ')} RESTART IDENTITY CASCADE`);
+      return false;
+    });
+    if (seedTouched) await cloneAgain();
     throw new SharedSessionError(
-      `Rows left behind after this file: ${Object.entries(report.rows).map(([t, n]) => `${t} (${n})`).join(', ')}. ` +
-        'Something committed outside the test transaction (the tables were emptied so the next file starts clean).',
+      `Rows left behind after this file: ${report.leaks.join(', ')}. ` +
+        `Something committed outside the test transaction (${seedTouched ? 'the database was cloned again from the template' : 'the tables were emptied'} so the next file starts clean).`,
       TESTING_SECTIONS.leak,
     );
   }
