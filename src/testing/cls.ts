@@ -28,6 +28,8 @@ export interface KitContext {
   readonly request?: RequestInfo;
   /** True inside a managed transaction of the test body, which holds the session lock. */
   readonly inBodyTransaction?: boolean;
+  /** The runner's task (a test, or a suite-scoped block) this context was opened for. */
+  readonly scopeOwner?: object;
 }
 
 /**

@@ -60,6 +60,8 @@ export const TESTING_SECTIONS = {
   teardownStillRunning: 'The previous test is still tearing down',
   /** The file runs in a shared module graph (`isolate: false`) where the kit's hook is not registered for it. */
   notIsolated: 'The kit hook is not registered in this file',
+  /** A concurrent test inside a block that runs in one (suite-scoped) transaction. */
+  concurrentInSuiteScope: 'Concurrent tests cannot share a suite-scoped transaction',
   /** A test declared with Vitest's own `test` in a file that uses the kit. */
   plainVitestTest: "A test declared with Vitest's own test",
   /** `test.concurrent` in a file of the kit's Jest environment. */

@@ -82,6 +82,21 @@ export function noContextError(fix: string): SharedSessionError {
 }
 
 /**
+ * How a runner adapter describes a test it runs.
+ *
+ * @example
+ * ```ts
+ * await kit.runTest(task.name, runTest, { concurrent: task.concurrent === true, owner: task });
+ * ```
+ */
+export interface TestRunOptions {
+  /** True when the runner runs this test beside others (each then has its own transaction). */
+  concurrent?: boolean;
+  /** The runner's task object, so a second hook for the same task can tell it is already running. */
+  owner?: object;
+}
+
+/**
  * A test begun by {@link FileKit.startTest}.
  *
  * @example
@@ -176,7 +191,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * would have shown (an unfinished transaction, a deferred constraint), even
    * when the body passed.
    */
-  async runTest<T>(testName: string, body: () => T | Promise<T>, options: { concurrent?: boolean } = {}): Promise<T> {
+  async runTest<T>(testName: string, body: () => T | Promise<T>, options: TestRunOptions = {}): Promise<T> {
     const test = await this.startTest(testName, options);
     let result: T;
     try {
@@ -192,7 +207,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * test body are separate callbacks (a Jest environment, a Mocha root hook):
    * `run` each of them inside the test's context, then `finish` once.
    */
-  async startTest(testName: string, options: { concurrent?: boolean } = {}): Promise<StartedTest> {
+  async startTest(testName: string, options: TestRunOptions = {}): Promise<StartedTest> {
     const claim = this.runningTests.claim(testName, options);
     let session: TestSession;
     try {
@@ -206,7 +221,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
       throw error;
     }
     this.runningTests.start(session);
-    const context: KitContext = { values: new Map([['transaction', session.transaction]]), session };
+    const context: KitContext = { values: new Map([['transaction', session.transaction]]), session, scopeOwner: options.owner };
     let finished = false;
     return {
       session,
@@ -227,6 +242,28 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
         }
       },
     };
+  }
+
+  /**
+   * Runs a suite-scoped block (its hooks and all its tests) in one
+   * transaction: a transaction of its own at the top, a savepoint of the
+   * enclosing block's transaction when nested in one.
+   */
+  async runSuite<T>(name: string, body: () => T | Promise<T>, options: TestRunOptions = {}): Promise<T> {
+    const outer = currentContext();
+    if (!outer?.session) return this.runTest(name, body, options);
+    return this.runInSavepoint(name, body, options);
+  }
+
+  /**
+   * Runs `body` in a savepoint of the running block's transaction, rolled back
+   * afterwards: a test-scoped test inside a suite-scoped block.
+   */
+  async runInSavepoint<T>(_name: string, body: () => T | Promise<T>, options: TestRunOptions = {}): Promise<T> {
+    const outer = currentContext();
+    const session = outer?.session;
+    if (!outer || !session) throw noContextError(this.options.noContextFix ?? 'Fix: call this from inside a block of the kit.');
+    return session.inSavepoint(() => Promise.resolve(kitStorage.run({ ...outer, scopeOwner: options.owner }, body)));
   }
 
   /** The running test's session; throws "No shared-session context" outside a test. */

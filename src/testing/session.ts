@@ -170,6 +170,7 @@ export class TestSession {
   private readonly teardownWaitMs: number;
   private checkDeferred: boolean;
   private ended = false;
+  private scopeCounter = 0;
   /** none: no statement savepoint yet; clean: it marks the current state; dirty: writes happened since. */
   private statementSavepoint: 'none' | 'clean' | 'dirty' = 'none';
 
@@ -329,6 +330,38 @@ export class TestSession {
   /** A statement of the test body ran on the root transaction: the statement savepoint no longer marks the current state. */
   noteBodyStatement(sql: string): void {
     if (this.statementSavepoint === 'clean' && !isPlainRead(sql)) this.statementSavepoint = 'dirty';
+  }
+
+  // --- nested scopes --------------------------------------------------------------------
+
+  /**
+   * Runs `body` in a savepoint of the test's transaction and rolls back to it
+   * afterwards: a test-scoped test (or a nested suite-scoped block) inside a
+   * suite-scoped block. Failures recorded while it ran are thrown for it.
+   */
+  async inSavepoint<T>(body: () => Promise<T>): Promise<T> {
+    const name = `kit_scope_${++this.scopeCounter}`;
+    const failuresBefore = this.failures.length;
+    const lockOptions = { timeoutMs: this.lockTimeoutMs };
+    await this.lock.run(async () => {
+      await this.connection.query(`SAVEPOINT ${name}`);
+      // A later RELEASE of an older statement savepoint would release this one too: start a new one inside.
+      this.statementSavepoint = 'none';
+    }, lockOptions);
+    let result: T;
+    try {
+      result = await body();
+    } finally {
+      if (!this.ended) {
+        await this.lock.run(async () => {
+          await this.connection.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+          this.statementSavepoint = 'none';
+        }, lockOptions);
+      }
+    }
+    const [failure] = this.failures.splice(failuresBefore);
+    if (failure) throw failure;
+    return result;
   }
 
   // --- teardown -------------------------------------------------------------------------

@@ -37,14 +37,107 @@ const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this fil
  * twice in a file (two fixtures modules, or the setup file and an import) the
  * first runs the test in its transaction and the second only passes through.
  */
-async function kitHook(runTest: () => Promise<void>, { kit, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; task: { name: string; concurrent?: boolean; file: { filepath: string } } }): Promise<void> {
-  if (currentContext()?.session) return runTest();
+async function kitHook(
+  runTest: () => Promise<void>,
+  { kit, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; task: VitestTask },
+): Promise<void> {
+  const context = currentContext();
+  if (context?.scopeOwner === task) return runTest();
   if (!kit) {
     // A test of another builder (or of Vitest's own `test`) in a file that does not use the kit runs as it is.
     if (filesWithKit.has(task.file.filepath)) throw plainVitestTestError(task.name);
     return runTest();
   }
-  await kit.runTest(task.name, runTest, { concurrent: task.concurrent === true });
+  const options = { concurrent: task.concurrent === true, owner: task };
+  if (!context?.session) return kit.runTest(task.name, runTest, options);
+  // Inside a suite-scoped block: its own tests share the block's transaction, in declared order...
+  if (scopeOf(task) === 'suite') {
+    if (task.concurrent) throw concurrentInSuiteScopeError(task.name);
+    return runTest();
+  }
+  // ...and a test-scoped block nested in it gives each of its tests a savepoint.
+  await kit.runInSavepoint(task.name, runTest, options);
+}
+
+/** The part of a Vitest task the hooks read. */
+interface VitestTask {
+  name: string;
+  concurrent?: boolean;
+  suite?: VitestSuite;
+  file: { filepath: string };
+}
+interface VitestSuite {
+  name: string;
+  suite?: VitestSuite;
+  shuffle?: boolean;
+}
+
+/** The scope of each block that chose one; a block without one takes its parent's. */
+const scopes = new WeakMap<object, 'suite' | 'test'>();
+
+function scopeOf(task: VitestTask): 'suite' | 'test' {
+  for (let suite = task.suite; suite; suite = suite.suite) {
+    const scope = scopes.get(suite);
+    if (scope) return scope;
+  }
+  return 'test';
+}
+
+function concurrentInSuiteScopeError(testName: string): SharedSessionError {
+  return new SharedSessionError(
+    `Concurrent tests cannot share a suite-scoped transaction: "${testName}" is marked concurrent inside a block ` +
+      'that runs in one transaction, where tests see each other\'s writes in their declared order.\n' +
+      'Fix: remove `.concurrent` inside the block, or give the block test scope (`useTestTransactions(test)`).',
+    TESTING_SECTIONS.concurrentInSuiteScope,
+  );
+}
+
+/**
+ * Makes the enclosing `describe` block (or the whole file, at top level) run
+ * in ONE transaction: its beforeAll/afterAll hooks and all its tests, in their
+ * declared order, each seeing what the previous ones wrote; rolled back when
+ * the block ends, also when a test or hook fails. For suites whose tests build
+ * on each other, and for a login in beforeAll shared by the block's tests.
+ * Nested in another suite-scoped block, it is a savepoint of that block's transaction.
+ *
+ * @example
+ * ```ts
+ * describe('a chained block', () => {
+ *   useSuiteTransaction(test);
+ *   test.beforeAll(async ({ kit }) => { staff = await kit.clientFor('staff'); });
+ *   test('creates', async () => { ... });
+ *   test('reads what the previous test created', async () => { ... });
+ * });
+ * ```
+ */
+export function useSuiteTransaction(test: ReturnType<typeof createSharedSessionTest>): void {
+  // Vitest reads a hook's fixtures from its destructuring pattern.
+  test.aroundAll(async (runSuite, { kit }, suite) => {
+    scopes.set(suite, 'suite');
+    // Tests that build on each other run in their declared order, even with --sequence.shuffle.
+    (suite as VitestSuite).shuffle = false;
+    await kit.runSuite(suite.name, runSuite, { owner: suite });
+  });
+}
+
+/**
+ * Gives each test of the enclosing block its own rolled-back savepoint when the
+ * block sits inside a suite-scoped one (test scope is the default elsewhere).
+ *
+ * @example
+ * ```ts
+ * describe('independent checks inside a chained block', () => {
+ *   useTestTransactions(test);
+ *   test('sees the block\'s rows, and its own are undone after it', async () => { ... });
+ * });
+ * ```
+ */
+export function useTestTransactions(test: ReturnType<typeof createSharedSessionTest>): void {
+  // eslint-disable-next-line no-empty-pattern
+  test.aroundAll(async (runSuite, {}, suite) => {
+    scopes.set(suite, 'test');
+    await runSuite();
+  });
 }
 
 let hooksRegistered = false;

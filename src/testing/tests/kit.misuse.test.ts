@@ -37,9 +37,10 @@ function runMisuse(files: string[], flags: string[] = [], expectedStatus = 1, co
   }
 }
 
-test('when a file declares a plain Vitest test, then it fails with its own message; a file importing two fixtures modules works', { timeout: 60_000 }, () => {
-  const outcomes = runMisuse(['two-fixture-modules.misuse.ts', 'plain-vitest-test.misuse.ts']);
+test('when a file declares a plain Vitest test or a concurrent test in suite scope, then each fails with its own message; a file importing two fixtures modules works', { timeout: 60_000 }, () => {
+  const outcomes = runMisuse(['two-fixture-modules.misuse.ts', 'plain-vitest-test.misuse.ts', 'suite-scope-concurrent.misuse.ts']);
 
+  expect(outcomes['a concurrent test inside it']?.failure).toMatch(/^SharedSessionError: Concurrent tests cannot share a suite-scoped transaction: "a concurrent test inside it"/);
   expect(outcomes['uses the first fixtures module']).toEqual({ status: 'passed', failure: '' });
   expect(outcomes['declared with vitest test']?.failure).toMatch(/^SharedSessionError: A test declared with Vitest's own test runs in a file that uses the kit: "declared with vitest test"/);
 });
