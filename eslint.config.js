@@ -39,4 +39,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The Jest example's tests use Jest's globals (test, expect, beforeEach...).
+    files: ['examples/jest/test/**/*.js'],
+    languageOptions: { globals: globals.jest },
+  },
 );

@@ -72,7 +72,7 @@ export const TESTING_SECTIONS = {
   nodeTestConcurrency: 'node:test concurrency is refused',
   /** A query with no test context under node:test: a hook, module code, or a test from 'node:test' itself. */
   nodeTestOutsideTest: 'Query outside a kit test of node:test',
-  /** Mocha ran the kit's root hooks or clientFor()/tx() without its global setup: the plugin is not loaded with `--require`. */
+  /** clientFor() or tx() of the Mocha adapter in a Mocha run that did not load the plugin with `--require`. */
   mochaNotLoaded: "The kit's Mocha plugin is not loaded",
 } as const;
 
