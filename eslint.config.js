@@ -44,4 +44,9 @@ export default tseslint.config(
     files: ['examples/jest/test/**/*.js'],
     languageOptions: { globals: globals.jest },
   },
+  {
+    // The Mocha example's tests use Mocha's globals (describe, it, before...).
+    files: ['examples/mocha/test/**/*.js'],
+    languageOptions: { globals: globals.mocha },
+  },
 );
