@@ -1,0 +1,3 @@
+// The kit's environment on the jest-environment-node of this folder (29), not the kit's own pick.
+const { TestEnvironment } = require('jest-environment-node');
+module.exports = require('sequelize-shared-session/jest').sharedSessionEnvironment(TestEnvironment);

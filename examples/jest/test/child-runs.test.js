@@ -1,0 +1,63 @@
+// Runs a child Jest (the same version as this run) over test/children/*.child.js
+// and reads its JSON report: what the adapter refuses, and the negative control.
+// The child makes its own run on this run's PostgreSQL server (DATABASE_URL), so
+// its databases never meet this run's.
+const { spawnSync } = require('node:child_process');
+const { readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { providedDatabase } = require('sequelize-shared-session');
+
+const root = resolve(__dirname, '..');
+let report;
+
+beforeAll(async () => {
+  const base = require(join(process.cwd(), 'jest.config.js')); // ../jest.config.js, or jest29/jest.config.js
+  const project = (name, overrides) => ({
+    displayName: name, rootDir: root, testEnvironment: base.testEnvironment, setupFilesAfterEnv: ['<rootDir>/test/kit.js'],
+    testMatch: [`<rootDir>/test/children/${name}.child.js`], ...overrides,
+  });
+  const config = {
+    rootDir: root, globalSetup: '<rootDir>/test/global-setup.js', globalTeardown: '<rootDir>/test/global-teardown.js',
+    projects: [project('concurrent'), project('no-environment', { testEnvironment: 'node' }), project('naive', { testEnvironment: 'node', setupFilesAfterEnv: [] })],
+  };
+  const env = { ...process.env, DATABASE_URL: (await providedDatabase()).serverUrl };
+  delete env.E2E_KIT_DATABASE_INFO;
+  delete env.JEST_WORKER_ID;
+  const output = join(tmpdir(), `jest-example-children-${process.pid}.json`);
+  const jest = join(process.cwd(), 'node_modules/jest/bin/jest.js');
+  const child = spawnSync(process.execPath, [jest, '--ci', '--json', `--outputFile=${output}`, '--maxWorkers=2', '--config', JSON.stringify(config)], { env, encoding: 'utf8', timeout: 60_000 });
+  try {
+    report = JSON.parse(readFileSync(output, 'utf8'));
+  } catch {
+    throw new Error(`the child Jest wrote no report (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
+  } finally {
+    rmSync(output, { force: true });
+  }
+}, 70_000);
+
+const file = (name) => report.testResults.find((r) => r.name.endsWith(`${name}.child.js`));
+
+test('test.concurrent is refused when the test is registered', () => {
+  expect(file('concurrent').message).toContain("Jest's test.concurrent is refused in files that use the kit: \"one\"");
+});
+
+test("the kit's setup file refuses a file without the kit's environment", () => {
+  expect(file('no-environment').message).toContain("The kit's Jest environment is not set");
+});
+
+// What the hand-made setup does differs by version; both commit rows that the leak check finds.
+const naiveOutcome = {
+  // enterWith() in beforeEach does not reach the body: both tests pass, all their rows are committed.
+  30: { tests: ['passed', 'passed'], leak: 'notes (2), users (2)' },
+  // The first body does run in its transaction, which the app's request (another connection) cannot see,
+  // so that test fails; the second test's body no longer has it: it passes, its rows committed.
+  29: { tests: ['failed', 'passed'], leak: 'notes (1), users (1)' },
+};
+
+test('negative control: with enterWith() in beforeEach instead of the environment, rows are committed and the leak check catches them', () => {
+  const major = require(join(process.cwd(), 'node_modules/jest/package.json')).version.split('.')[0];
+  const naive = file('naive');
+  expect(naive.assertionResults.map((a) => a.status)).toEqual(naiveOutcome[major].tests);
+  expect(naive.message).toContain(`Rows left behind after this file: ${naiveOutcome[major].leak}.`);
+});

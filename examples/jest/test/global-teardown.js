@@ -1,0 +1,1 @@
+module.exports = require('sequelize-shared-session/jest').jestGlobalTeardown;
