@@ -95,6 +95,7 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
     // For every runner: workers inherit the environment, and read the info from this file.
     const previousInfoFile = process.env[DATABASE_INFO_ENV];
     const infoFile = publishDatabaseInfo(info);
+    infoFileBefore.set(infoFile, previousInfoFile);
 
     return async function teardown() {
       if (ownRun.lost) {
@@ -125,17 +126,30 @@ export function createGlobalSetup(options: GlobalSetupOptions) {
           await dropRunDatabases(server.url, ownRun);
         } finally {
           rmSync(infoFile, { force: true });
-          // A setup run inside a test process (the kit's own tests) must not leave later files of that process pointing at a deleted file.
-          if (process.env[DATABASE_INFO_ENV] === infoFile) {
-            if (previousInfoFile === undefined) delete process.env[DATABASE_INFO_ENV];
-            else process.env[DATABASE_INFO_ENV] = previousInfoFile;
-          }
+          restoreInfoFileEnv(infoFile);
           await ownRun.release();
           await server.stop();
         }
       }
     };
   };
+}
+
+/** For each info file this process published: what DATABASE_INFO_ENV held before. */
+const infoFileBefore = new Map<string, string | undefined>();
+const endedInfoFiles = new Set<string>();
+
+/**
+ * A setup run inside a test process (the kit's own tests run several, and end
+ * them in any order) must not leave later files of that process pointing at a
+ * deleted info file: point the variable back at the newest one still alive.
+ */
+function restoreInfoFileEnv(ended: string): void {
+  endedInfoFiles.add(ended);
+  let current = process.env[DATABASE_INFO_ENV];
+  while (current !== undefined && endedInfoFiles.has(current)) current = infoFileBefore.get(current);
+  if (current === undefined) delete process.env[DATABASE_INFO_ENV];
+  else process.env[DATABASE_INFO_ENV] = current;
 }
 
 async function dropRunDatabases(serverUrl: string, run: RunOwnership | undefined): Promise<void> {
