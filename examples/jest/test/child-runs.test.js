@@ -19,7 +19,8 @@ beforeAll(async () => {
   });
   const config = {
     rootDir: root, globalSetup: '<rootDir>/test/global-setup.js', globalTeardown: '<rootDir>/test/global-teardown.js',
-    projects: [project('concurrent'), project('no-environment', { testEnvironment: 'node' }), project('naive', { testEnvironment: 'node', setupFilesAfterEnv: [] })],
+    projects: [project('concurrent'), project('no-environment', { testEnvironment: 'node' }), project('unfinished'),
+      project('naive', { testEnvironment: 'node', setupFilesAfterEnv: [] })],
   };
   const env = { ...process.env, DATABASE_URL: (await providedDatabase()).serverUrl };
   delete env.E2E_KIT_DATABASE_INFO;
@@ -44,6 +45,12 @@ test('test.concurrent is refused when the test is registered', () => {
 
 test("the kit's setup file refuses a file without the kit's environment", () => {
   expect(file('no-environment').message).toContain("The kit's Jest environment is not set");
+});
+
+test('what the kit finds when a test ends (here a request that left its transaction open) fails that test only', () => {
+  const [open, next] = file('unfinished').assertionResults;
+  expect([open.status, next.status]).toEqual(['failed', 'passed']);
+  expect(open.failureMessages.join('\n')).toContain('A request ended with its transaction still open: POST /forgetful');
 });
 
 // What the hand-made setup does differs by version; both commit rows that the leak check finds.
