@@ -72,6 +72,26 @@ interface VitestSuite {
   shuffle?: boolean;
 }
 
+/**
+ * What {@link useSuiteTransaction} needs of the kit's `test`: its `aroundAll`.
+ *
+ * @example
+ * ```ts
+ * const hooks: SuiteHooks = test;
+ * ```
+ */
+export interface SuiteHooks {
+  /** Vitest's aroundAll on the kit's test builder (it resolves the builder's file fixtures). */
+  readonly aroundAll: unknown;
+}
+
+type KitAroundAll = (fn: (runSuite: () => Promise<void>, fixtures: { kit: FileKit<{ sequelize: Sequelize }, string> }, suite: VitestSuite) => Promise<void>) => void;
+
+/** Calls the builder's aroundAll as a method: Vitest reads the builder's fixtures from `this`. */
+function aroundAllOf(test: SuiteHooks): KitAroundAll {
+  return (fn) => (test.aroundAll as KitAroundAll).call(test, fn);
+}
+
 /** The scope of each block that chose one; a block without one takes its parent's. */
 const scopes = new WeakMap<object, 'suite' | 'test'>();
 
@@ -110,9 +130,9 @@ function concurrentInSuiteScopeError(testName: string): SharedSessionError {
  * });
  * ```
  */
-export function useSuiteTransaction(test: ReturnType<typeof createSharedSessionTest>): void {
+export function useSuiteTransaction(test: SuiteHooks): void {
   // Vitest reads a hook's fixtures from its destructuring pattern.
-  test.aroundAll(async (runSuite, { kit }, suite) => {
+  aroundAllOf(test)(async (runSuite, { kit }, suite) => {
     scopes.set(suite, 'suite');
     // Tests that build on each other run in their declared order, even with --sequence.shuffle.
     (suite as VitestSuite).shuffle = false;
@@ -132,9 +152,9 @@ export function useSuiteTransaction(test: ReturnType<typeof createSharedSessionT
  * });
  * ```
  */
-export function useTestTransactions(test: ReturnType<typeof createSharedSessionTest>): void {
+export function useTestTransactions(test: SuiteHooks): void {
   // eslint-disable-next-line no-empty-pattern
-  test.aroundAll(async (runSuite, {}, suite) => {
+  aroundAllOf(test)(async (runSuite, {}, suite) => {
     scopes.set(suite, 'test');
     await runSuite();
   });
