@@ -68,8 +68,8 @@ export const TESTING_SECTIONS = {
   jestConcurrent: "Jest's test.concurrent is refused in files that use the kit",
   /** useSharedSession() of the Jest adapter in a file whose testEnvironment is not the kit's. */
   jestEnvironmentMissing: "The kit's Jest environment is not set",
-  /** `{ concurrency }` on a test or suite of the node:test adapter. */
-  nodeTestConcurrency: 'node:test concurrency is refused',
+  /** `{ concurrency }` on a test of the node:test adapter (its subtests share one transaction). */
+  nodeTestConcurrency: 'Concurrent subtests are refused',
   /** A query with no test context under node:test: a hook, module code, or a test from 'node:test' itself. */
   nodeTestOutsideTest: 'Query outside a kit test of node:test',
   /** clientFor() or tx() of the Mocha adapter in a Mocha run that did not load the plugin with `--require`. */

@@ -34,30 +34,51 @@ const NO_CONTEXT_FIX = 'Fix: call clientFor() and tx() in the body of a test dec
 /** Gives `wrapper` the `length` of `fn`: node:test passes `done` to a function that declares two parameters. */
 const sameArity = <F extends Fn>(fn: Fn, wrapper: F): F => Object.defineProperty(wrapper, 'length', { value: fn.length });
 
-/** `{ concurrency }` on a test or suite would run kit tests (or subtests of one transaction) at once: refused when declared. */
-function refuseConcurrency(args: unknown[]): void {
+/** The `{ concurrency }` a test or suite is declared with, when it lets its children run at once. */
+function concurrencyOf(args: unknown[]): unknown {
   const value = (args.find((a) => typeof a === 'object' && a !== null) as { concurrency?: unknown } | undefined)?.concurrency;
-  if (value === undefined || value === false || value === 1) return;
+  return value === undefined || value === false || value === 1 ? undefined : value;
+}
+
+/** `{ concurrency }` on a test would run its subtests at once in its one transaction: refused when declared. */
+function refuseConcurrentSubtests(args: unknown[]): void {
+  const value = concurrencyOf(args);
+  if (value === undefined) return;
   const name = args.find((a) => typeof a === 'string') ?? '<anonymous>';
   throw new SharedSessionError(
-    `node:test concurrency is refused: "${String(name)}" is declared with \`{ concurrency: ${String(value)} }\`, so its tests (or subtests) ` +
-      'would run at once, but a file has one server and one test transaction at a time, and subtests share their parent\'s.\n' +
-      'Fix: remove the concurrency option (files still run in parallel, each in its own process with its own database).',
+    `Concurrent subtests are refused: "${String(name)}" is declared with \`{ concurrency: ${String(value)} }\`, so its ` +
+      "t.test() subtests would run at once inside its one transaction, where one subtest's savepoints and requests " +
+      "would interleave with another's.\n" +
+      'Fix: remove the option; to run tests at once, declare them in a `describe` with `{ concurrency }`: each test ' +
+      'then has its own transaction.',
     TESTING_SECTIONS.nodeTestConcurrency,
   );
 }
 
+/** How many suites declared with `{ concurrency }` are being declared now: their tests run beside others. */
+let concurrentSuites = 0;
+
 /** A runner function (`test`, `it`, `describe`) whose callbacks pass through `wrap`, modifiers included. */
-function wrapRunner<T extends Fn>(base: T, wrap: (fn: Fn) => Fn): T {
-  const call = (method: Fn) => (...args: unknown[]) => {
-    refuseConcurrency(args);
-    return method(...args.map((a) => (typeof a === 'function' ? wrap(a as Fn) : a)));
-  };
+function wrapRunner<T extends Fn>(base: T, wrap: (fn: Fn, args: unknown[]) => Fn): T {
+  const call = (method: Fn) => (...args: unknown[]) => method(...args.map((a) => (typeof a === 'function' ? wrap(a as Fn, args) : a)));
   return new Proxy(base, {
     apply: (target, _this, args: unknown[]) => call(target)(...args),
     get: (target, key) => (key === 'skip' || key === 'todo' || key === 'only' ? call(Reflect.get(target, key) as Fn) : Reflect.get(target, key)),
   });
 }
+
+/** A suite body that marks the tests it declares as concurrent when the suite runs its children at once. */
+const asSuite = (fn: Fn, args: unknown[]): Fn => {
+  if (concurrencyOf(args) === undefined) return fn;
+  return sameArity(fn, (...suiteArgs: unknown[]) => {
+    concurrentSuites++;
+    try {
+      return fn(...suiteArgs);
+    } finally {
+      concurrentSuites--;
+    }
+  });
+};
 
 /**
  * Runs a test or subtest body as node:test would (with a `done` callback when
@@ -79,12 +100,14 @@ async function runBody(fn: Fn, t: TestContext): Promise<void> {
 }
 
 /** Wraps a user function into one of the same arity whose work is `run(fn, t)`. */
-const asBody = (run: (fn: Fn, t: TestContext) => Promise<void>) => (fn: Fn) =>
-  sameArity(fn, (t: TestContext, done?: (error?: unknown) => void) => {
+const asBody = (run: (fn: Fn, t: TestContext) => Promise<void>) => (fn: Fn, args: unknown[]) => {
+  refuseConcurrentSubtests(args);
+  return sameArity(fn, (t: TestContext, done?: (error?: unknown) => void) => {
     const result = run(fn, t);
     if (fn.length < 2 || !done) return result;
     result.then(() => done(), done);
   });
+};
 
 /**
  * Wires node:test to the kit for one test file, in the file's process: a
@@ -94,6 +117,8 @@ const asBody = (run: (fn: Fn, t: TestContext) => Promise<void>) => (fn: Fn) =>
  * closes it and checks that the database holds no rows and has the template's
  * schema. The `test`/`it` it returns run each body (and its `t.test()`
  * subtests) inside the test's shared transaction, rolled back at the end.
+ * Tests of a `describe` declared with `{ concurrency }` run at once, each in
+ * its own transaction; `{ concurrency }` on a test (its subtests) is refused.
  *
  * @param databaseUrlEnv - the variable the app reads its database URL from; default `DATABASE_URL`.
  * @example
@@ -131,14 +156,18 @@ export function useSharedSession<AppContext extends { sequelize: Sequelize }, Ro
     if (!kit) throw noContextError(NO_CONTEXT_FIX); // module-level code, or the kit's before hook failed
     return kit;
   };
-  const asTest = asBody((fn, t) => opened().runTest(t.fullName ?? t.name, () => runBody(fn, t)));
+  // Tests declared inside a suite with `{ concurrency }` run beside others: each has its own transaction.
+  const asTest = (fn: Fn, args: unknown[]) => {
+    const concurrent = concurrentSuites > 0;
+    return asBody((body, t) => opened().runTest(t.fullName ?? t.name, () => runBody(body, t), { concurrent }))(fn, args);
+  };
   return {
     /** node:test's `test`, each body inside its test's shared transaction. */
     test: wrapRunner(nodeTest, asTest),
     /** node:test's `it`, like `test`. */
     it: wrapRunner(nodeIt, asTest),
-    /** node:test's `describe`, refusing `{ concurrency }`. */
-    describe: wrapRunner(nodeDescribe, (fn) => fn),
+    /** node:test's `describe`; with `{ concurrency }`, its tests run at once, each in its own transaction. */
+    describe: wrapRunner(nodeDescribe, asSuite),
     /** node:test's `before`: it runs outside any test, so its queries are refused. */
     before: nodeBefore,
     /** node:test's `after`: it runs outside any test, so its queries are refused. */

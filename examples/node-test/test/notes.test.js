@@ -71,3 +71,19 @@ test('a callback-style test runs in its transaction too', (_t, done) => {
     .then(() => app().Note.count())
     .then((count) => done(count === 1 ? undefined : new Error(`expected 1 note, found ${count}`)), done);
 });
+
+describe('tests of a describe with { concurrency } run at once, each in its own transaction', { concurrency: true, timeout: 20_000 }, () => {
+  let bothPosted;
+  const posted = new Promise((resolve) => { bothPosted = resolve; });
+  let count = 0;
+  for (const text of ['first', 'second']) {
+    test(`"${text}" sees its own note, not the other test's`, async () => {
+      const editor = await clientFor('editor');
+      assert.equal((await editor.post('/notes', { text })).status, 201);
+      if (++count === 2) bothPosted();
+      await posted; // both tests are inside their transactions now (run one after the other, they would wait here forever)
+      assert.deepEqual((await editor.get('/notes')).data.map((n) => n.text), [text]);
+      assert.equal(await app().Note.count(), 1);
+    });
+  }
+});
