@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabaseFromTemplate, dropDatabase, withAdminClient, withDatabase } from './admin.ts';
@@ -54,10 +54,24 @@ export const DATABASE_INFO_ENV = 'E2E_KIT_DATABASE_INFO';
  * ```
  */
 export function publishDatabaseInfo(info: SharedSessionDatabaseInfo): string {
-  const file = join(tmpdir(), `${info.prefix}-database-info.json`);
+  removeInfoFilesOfDeadRuns();
+  const file = join(tmpdir(), `e2e-kit-${process.pid}-${info.prefix}.json`);
   writeFileSync(file, JSON.stringify(info));
   process.env[DATABASE_INFO_ENV] = file;
   return file;
+}
+
+/** Info files of runs killed before their teardown (kill -9): their process is gone. */
+function removeInfoFilesOfDeadRuns(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^e2e-kit-(\d+)-.*\.json$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { force: true });
+    }
+  }
 }
 
 let published: SharedSessionDatabaseInfo | undefined;
