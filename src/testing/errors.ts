@@ -86,6 +86,9 @@ export const TESTING_SECTIONS = {
  */
 export type TestingSection = (typeof TESTING_SECTIONS)[keyof typeof TESTING_SECTIONS];
 
+/** Marks the kit's errors, whichever copy of the kit made them. */
+const KIT_ERROR = Symbol.for('sequelize-shared-session.error');
+
 /**
  * Base class of every error the kit throws.
  *
@@ -110,5 +113,14 @@ export class SharedSessionError extends Error {
     super(`${message}\nSee TESTING.md, section "${section}".`);
     this.name = 'SharedSessionError';
     this.section = section;
+    Object.defineProperty(this, KIT_ERROR, { value: true });
+  }
+
+  /**
+   * `instanceof` holds for an error of any copy of the kit in the process (its
+   * ESM and CommonJS builds, or a module graph loaded twice), which each have a class of their own.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [KIT_ERROR]?: boolean })[KIT_ERROR] === true;
   }
 }

@@ -34,9 +34,10 @@ vi.mock('node:net', async (importOriginal) => {
 });
 
 // With a shared module graph (isolate: false) another file may have loaded the
-// module already, without the mock: load it afresh so it sees the mocked node:net.
-vi.resetModules();
-const { startEmbeddedPostgres } = await import('../embedded-postgres.ts');
+// module already, without the mock: a query string makes it a module of its own,
+// loaded afresh with the mocked node:net, and leaves every other module shared.
+const freshModule = '../embedded-postgres.ts?with-mocked-net';
+const { startEmbeddedPostgres } = (await import(/* @vite-ignore */ freshModule)) as typeof import('../embedded-postgres.ts');
 
 afterAll(async () => {
   await Promise.all(thieves.map((thief) => new Promise((resolve) => thief.close(resolve))));
