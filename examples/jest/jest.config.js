@@ -1,4 +1,5 @@
 // Jest 30. The four kit lines: testEnvironment, setupFilesAfterEnv, globalSetup, globalTeardown.
+// #region config
 module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.js'],
@@ -7,3 +8,4 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
 };
+// #endregion config

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
+// #region config
 export default defineConfig({
   test: {
     include: ['test/**/*.test.mjs'],
@@ -10,3 +11,4 @@ export default defineConfig({
     isolate: true,
   },
 });
+// #endregion config

@@ -1,5 +1,6 @@
 // Each test runs in one transaction, shared by the code below and by every
 // request the test sends, and rolled back when the test ends.
+// #region first-test
 const kit = require('./kit');
 const { User, Note } = require('../src/db');
 
@@ -20,6 +21,7 @@ test('a fixture row is visible to a request', async () => {
   expect(status).toBe(200);
   expect(data.map((n) => [n.title, n.author.name])).toEqual([['made by the test', 'Ada']]);
 });
+// #endregion first-test
 
 test('a POST, then a SELECT in the test', async () => {
   const admin = await kit.clientFor('admin');

@@ -1,9 +1,12 @@
+// #region requires
 const assert = require('node:assert/strict');
 const { clientFor } = require('./kit');
 // Required at the top, as suites do: the plugin pointed DATABASE_URL at this process's database before Mocha loaded this file.
 const { User, Article } = require('../src/db');
+// #endregion requires
 
 describe('articles', () => {
+  // #region first-test
   let author;
   // beforeEach hooks run inside the test's transaction, like the test body.
   beforeEach(async () => {
@@ -20,6 +23,7 @@ describe('articles', () => {
     assert.equal(response.status, 200);
     assert.equal(response.data.author.email, 'author@example.test');
   });
+  // #endregion first-test
 
   it('a POST, then a SELECT in the test', async () => {
     const response = await (await clientFor('editor')).post('/articles', { title: 'Posted' });

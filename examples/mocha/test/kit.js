@@ -1,4 +1,5 @@
 // The glue: Mocha loads this module with --require (.mocharc.json); tests import clientFor from it.
+// #region wiring
 const { randomUUID } = require('node:crypto');
 const express = require('express');
 const { createMochaPlugin } = require('sequelize-shared-session/mocha');
@@ -16,3 +17,4 @@ module.exports = createMochaPlugin({
     return { authorization: `Bearer ${sign(user.id)}` };
   },
 }, { migrate });
+// #endregion wiring

@@ -4,6 +4,7 @@ const { clientFor } = require('./kit');
 const { Article } = require('../src/db');
 
 describe('what the plugin refuses', () => {
+  // #region before-refused
   let query;
   let client;
   // before() hooks run once for many tests, outside any test's transaction.
@@ -15,6 +16,7 @@ describe('what the plugin refuses', () => {
   it('a query in a before() hook, which would commit for good', () => {
     assert.match(query.message, /^Query outside any test transaction/);
   });
+  // #endregion before-refused
 
   it('clientFor() in a before() hook, since no test is running there', () => {
     assert.match(client.message, /^No shared-session context/);

@@ -2,6 +2,7 @@
 // The glue between the app and the kit: the one file a project writes.
 // node --test runs each test file in a process of its own, so requiring this
 // module from a test file registers the kit's before/after hooks in that file.
+// #region wiring
 const { randomUUID } = require('node:crypto');
 const express = require('express');
 const { useSharedSession } = require('sequelize-shared-session/node-test');
@@ -16,3 +17,4 @@ module.exports = useSharedSession({
     return { authorization: `Bearer ${require('../src/tokens').signToken(user.id)}` };
   },
 });
+// #endregion wiring

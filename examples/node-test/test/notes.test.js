@@ -1,4 +1,5 @@
 'use strict';
+// #region first-test
 const assert = require('node:assert/strict');
 const { test, describe, clientFor, app } = require('./kit');
 
@@ -12,6 +13,7 @@ test('a fixture row is visible to a request', async () => {
   assert.equal(response.status, 200);
   assert.deepEqual(response.data.map((n) => [n.text, n.author]), [['written by a fixture', 'ada@example.test']]);
 });
+// #endregion first-test
 
 test('a POST, then a SELECT in the test', async () => {
   const editor = await clientFor('editor');
@@ -46,6 +48,7 @@ describe('a failing test leaves nothing behind', () => {
   });
 });
 
+// #region subtests
 test('subtests share their parent\'s transaction', async (t) => {
   const editor = await clientFor('editor');
   await editor.post('/notes', { text: 'parent' });
@@ -64,6 +67,7 @@ test('subtests share their parent\'s transaction', async (t) => {
     assert.equal(await app().Note.count(), 2);
   });
 });
+// #endregion subtests
 
 test('a callback-style test runs in its transaction too', (_t, done) => {
   clientFor('editor')
@@ -72,6 +76,7 @@ test('a callback-style test runs in its transaction too', (_t, done) => {
     .then((count) => done(count === 1 ? undefined : new Error(`expected 1 note, found ${count}`)), done);
 });
 
+// #region concurrency
 describe('tests of a describe with { concurrency } run at once, each in its own transaction', { concurrency: true, timeout: 20_000 }, () => {
   let bothPosted;
   const posted = new Promise((resolve) => { bothPosted = resolve; });
@@ -87,3 +92,4 @@ describe('tests of a describe with { concurrency } run at once, each in its own 
     });
   }
 });
+// #endregion concurrency

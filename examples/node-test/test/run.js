@@ -21,6 +21,7 @@ async function main() {
     });
   }
   console.log(`[run] Node ${process.version}`);
+  // #region global-setup
   const teardown = await createGlobalSetup({ migrate, prefix: 'nodetest' })();
   let status = 1;
   try {
@@ -38,6 +39,7 @@ async function main() {
       status ||= 1;
     }
   }
+  // #endregion global-setup
   return stopped ? 128 + SIGNALS[stopped] : status;
 }
 

@@ -23,11 +23,13 @@ function migrate(url) {
   );
 }
 
+// #region seed
 /** Reference data every environment has: the shop's categories. */
 const SEED_CATEGORIES = ['books', 'music', 'games'];
 
 function seed(url) {
   return run(url, 'INSERT INTO categories (name) SELECT unnest($1::text[])', [SEED_CATEGORIES]);
 }
+// #endregion seed
 
 module.exports = { migrate, seed, SEED_CATEGORIES };

@@ -1,5 +1,6 @@
 // The glue: the kit's Vitest adapter, wired to a CommonJS app that builds its
 // Sequelize singleton from process.env when first required.
+// #region wiring
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { createSharedSessionTest } from 'sequelize-shared-session/vitest';
@@ -12,10 +13,12 @@ const express = require('express');
 export const test = createSharedSessionTest({
   // connect is where the worker's database reaches the singleton: set the
   // environment first, then require the app's database module for the first time.
+  // #region connect
   connect(databaseUrl) {
     process.env.DATABASE_URL = databaseUrl;
     return require('../src/db.js');
   },
+  // #endregion connect
   // The override in front of the unmodified app.
   createApp(_db, override) {
     const outer = express();
@@ -24,10 +27,13 @@ export const test = createSharedSessionTest({
     return outer;
   },
   // A fresh user per client, with a token minted by the app's own code: no password hash per test.
+  // #region sign-in
   async signIn({ models }, role) {
     const user = await models.User.create({ email: `${role}-${randomUUID()}@example.test`, passwordHash: 'x:no-login', role });
     return { authorization: `Bearer ${require('../src/auth.js').mintToken(user)}` };
   },
+  // #endregion sign-in
 });
 
 export { expect } from 'vitest';
+// #endregion wiring

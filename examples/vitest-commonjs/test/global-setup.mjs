@@ -1,3 +1,4 @@
+// #region global-setup
 import { createRequire } from 'node:module';
 import { createGlobalSetup } from 'sequelize-shared-session';
 
@@ -6,3 +7,4 @@ const { migrate, seed } = createRequire(import.meta.url)('../src/schema.js');
 // Migrates the template once, then seeds it: every worker database is a clone with the seed rows,
 // and the leak check compares row counts with the template's.
 export default createGlobalSetup({ migrate, seed });
+// #endregion global-setup

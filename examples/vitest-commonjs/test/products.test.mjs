@@ -1,3 +1,4 @@
+// #region first-test
 import { createRequire } from 'node:module';
 import { test, expect } from './fixtures.mjs';
 
@@ -14,6 +15,7 @@ test('when a product is created in the test, then GET /products/:id sees it', as
   expect(res.status).toBe(200);
   expect(res.data).toMatchObject({ name: 'Dune', categoryId: books.id });
 });
+// #endregion first-test
 
 test('when an admin POSTs a product, then the test reads it from the database', async ({ app, clientFor }) => {
   const admin = await clientFor('admin');
@@ -34,12 +36,14 @@ test('when a member POSTs a product, then 403, and anonymous gets 401', async ({
   expect(await app.models.Product.count()).toBe(0);
 });
 
+// #region seed-rows
 test('when the categories are listed, then the seed rows are there', async ({ clientFor }) => {
   const res = await (await clientFor()).get('/categories');
 
   expect(res.status).toBe(200);
   expect(res.data.map((c) => c.name)).toEqual(['books', 'music', 'games']);
 });
+// #endregion seed-rows
 
 test('when a user logs in through the real route, then the token works (one hash, in the one test that needs it)', async ({ app, clientFor }) => {
   await app.models.User.create({ email: 'ana@example.test', passwordHash: hashPassword('s3cret'), role: 'admin' });
