@@ -286,7 +286,7 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
   line();
   line(
     `Read the overhead column, not the totals: the workload itself (${formatMs(none.medianMs)} ms median under none) is paid by every strategy, and only what is added on top of it is the price of isolation. ` +
-      `The kit's overhead is ${formatMs(kit.overheadMs)} ms per test in the five-way run and ${formatMs(r.headToHead.overheadMs)} ms head to head: a transaction begun and rolled back, and a savepoint pair around each request, all on one connection, while nothing commits. ` +
+      `The kit's overhead is ${formatMs(kit.overheadMs)} ms per test in the five-way run and ${formatMs(r.headToHead.overheadMs)} ms head to head: a transaction begun and rolled back, and a savepoint before each request statement that follows a write, all on one connection, while nothing commits. ` +
       `Truncating every table after each test adds ${formatMs(truncate.overheadMs)} ms, deleting from every table ${formatMs(del.overheadMs)} ms, and a database per test ${formatMs(db.overheadMs)} ms; ` +
       "TRUNCATE's cost is per table (it gives each table new, empty files), so it grows with the schema; a database per test copies the whole template, so it grows with the schema too; the kit's cost does not depend on either. " +
       'A difference of a millisecond sits close to the noise of single tests and moves with what runs next to it, so the report gives several estimates for the kit (difference of medians and median of paired differences, in the five-way run and head to head) and checks the targets against both differences of medians. ' +
