@@ -1,6 +1,7 @@
 // Teardown must finish inside the hook timeout whatever the test left running,
 // must free the file server, and must hand the next test a connection with no
 // session state of the last one (advisory locks, prepared statements).
+import pg from 'pg';
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
 import { kitStorage } from '../cls.ts';
@@ -17,6 +18,18 @@ const test = createSharedSessionTest({
 
 const inSession = <T>(session: TestSession, fn: () => Promise<T>) =>
   kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, fn);
+
+/** How many backends with this pid are running pg_sleep, seen from a connection of its own. */
+async function sleepingBackends(databaseUrl: string, pid: number | undefined): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'", [pid]);
+    return result.rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
 
 /** A Sequelize instance of one connection, so two sessions in a row share a backend. */
 function oneConnection(databaseUrl: string) {
@@ -60,7 +73,9 @@ test('when a request holds the test transaction and never finishes, then teardow
     // A request in flight: it holds the lock, and its statement runs for 30 s.
     const release = await session.lock.acquire();
     session.lockHolder = 'the request GET /hang';
-    const statement = inSession(session, () => sequelize.query('SELECT pg_sleep(30)', { transaction: session.transaction })).catch((e: unknown) => e);
+    const asTheRequest = { values: new Map([['transaction', session.transaction]]), session, lockLease: { held: true }, request: { label: 'GET /hang' } };
+    const statement = kitStorage.run(asTheRequest, () => sequelize.query('SELECT pg_sleep(30)', { transaction: session.transaction })).catch((e: unknown) => e);
+    await expect.poll(() => sleepingBackends(databaseUrl, pid), { timeout: 5_000 }).toBe(1);
 
     const started = Date.now();
     await session.end();
@@ -68,7 +83,7 @@ test('when a request holds the test transaction and never finishes, then teardow
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(session.failures.map((f) => f.section)).toEqual([TESTING_SECTIONS.teardownEndedRequest]);
     expect(session.failures[0]?.message).toMatch(/^Teardown ended a request that never finished: the request GET \/hang of "stuck"/);
-    expect(await statement).toBeInstanceOf(Error);
+    expect(await statement).toBeInstanceOf(Error); // its backend was terminated mid-statement
     const [rows] = await sequelize.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', { bind: [pid] });
     expect(rows).toEqual([{ n: 0 }]);
     release();
