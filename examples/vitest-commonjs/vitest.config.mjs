@@ -1,6 +1,6 @@
+// #region config
 import { defineConfig } from 'vitest/config';
 
-// #region config
 export default defineConfig({
   test: {
     include: ['test/**/*.test.mjs'],
