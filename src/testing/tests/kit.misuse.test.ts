@@ -2,7 +2,7 @@
 // child Vitest (against this run's server), each expected to fail with a
 // message of its own instead of a TypeError or a misleading "test.concurrent"
 // (or, for two fixtures modules in one file, to work).
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,20 +13,26 @@ interface Outcome {
   failure: string;
 }
 
-/** Runs misuse files in a child Vitest and returns each test's status and first failure line, by test title. */
-function runMisuse(files: string[], flags: string[] = [], expectedStatus = 1, config = 'vitest.config.ts'): Record<string, Outcome> {
+/**
+ * Runs misuse files in a child Vitest and returns each test's status and first
+ * failure line, by test title. Asynchronous, so the three child runs overlap.
+ */
+async function runMisuse(files: string[], flags: string[] = [], expectedStatus = 1, config = 'vitest.config.ts'): Promise<Record<string, Outcome>> {
   const dir = mkdtempSync(join(tmpdir(), 'kit-misuse-'));
   try {
     const out = join(dir, 'report.json');
-    const child = spawnSync(
-      process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/misuse/${config}`, '--reporter=json', `--outputFile=${out}`, ...flags, ...files],
-      { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 60_000 },
-    );
+    const { status, stderr } = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/misuse/${config}`, '--reporter=json', `--outputFile=${out}`, ...flags, ...files],
+        { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 60_000 },
+        (error, _stdout, stderrText) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stderr: stderrText }),
+      );
+    });
     const report = JSON.parse(readFileSync(out, 'utf8')) as {
       testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
     };
-    expect(child.status, child.stderr).toBe(expectedStatus);
+    expect(status, stderr).toBe(expectedStatus);
     return Object.fromEntries(
       report.testResults.flatMap((file) =>
         file.assertionResults.map((r) => [r.title, { status: r.status, failure: (r.failureMessages[0] ?? '').split('\n')[0] ?? '' }]),
@@ -37,24 +43,24 @@ function runMisuse(files: string[], flags: string[] = [], expectedStatus = 1, co
   }
 }
 
-test('when a file declares a plain Vitest test or a concurrent test in suite scope, then each fails with its own message; a file importing two fixtures modules works', { timeout: 60_000 }, () => {
-  const outcomes = runMisuse(['two-fixture-modules.misuse.ts', 'plain-vitest-test.misuse.ts', 'suite-scope-concurrent.misuse.ts']);
+test.concurrent('when a file declares a plain Vitest test or a concurrent test in suite scope, then each fails with its own message; a file importing two fixtures modules works', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['two-fixture-modules.misuse.ts', 'plain-vitest-test.misuse.ts', 'suite-scope-concurrent.misuse.ts']);
 
   expect(outcomes['a concurrent test inside it']?.failure).toMatch(/^SharedSessionError: Concurrent tests cannot share a suite-scoped transaction: "a concurrent test inside it"/);
   expect(outcomes['uses the first fixtures module']).toEqual({ status: 'passed', failure: '' });
   expect(outcomes['declared with vitest test']?.failure).toMatch(/^SharedSessionError: A test declared with Vitest's own test runs in a file that uses the kit: "declared with vitest test"/);
 });
 
-test('when files run with --no-isolate, then the files without the kit hook fail with their own message', { timeout: 60_000 }, () => {
-  const outcomes = runMisuse(['shared-graph-first.misuse.ts', 'shared-graph-second.misuse.ts'], ['--no-isolate', '--sequence.shuffle=false']);
+test.concurrent('when files run with --no-isolate, then the files without the kit hook fail with their own message', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['shared-graph-first.misuse.ts', 'shared-graph-second.misuse.ts'], ['--no-isolate', '--sequence.shuffle=false']);
 
   const results = Object.values(outcomes);
   expect(results.map((r) => r.status).sort()).toEqual(['failed', 'passed']);
   expect(results.find((r) => r.status === 'failed')?.failure).toMatch(/^SharedSessionError: The kit hook is not registered in this file: .*shared-graph-(first|second)\.misuse\.ts/);
 });
 
-test('when files run with --no-isolate and the kit setup file, then every file gets the hook and passes', { timeout: 60_000 }, () => {
-  const outcomes = runMisuse(
+test.concurrent('when files run with --no-isolate and the kit setup file, then every file gets the hook and passes', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(
     ['shared-graph-first.misuse.ts', 'shared-graph-second.misuse.ts'],
     ['--sequence.shuffle=false'],
     0,
