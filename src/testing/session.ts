@@ -211,6 +211,16 @@ export class TestSession {
     return connection;
   }
 
+  /**
+   * Sends one of the kit's own statements on the test's connection (not through
+   * Sequelize's query path), logged where Sequelize logs, if it does (`logging`).
+   */
+  private send(sql: string): Promise<unknown> {
+    const logging = (this.sequelize as unknown as { options: { logging?: unknown } }).options.logging;
+    if (typeof logging === 'function') (logging as (message: string) => void)(`Executing (kit): ${sql}`);
+    return this.connection.query(sql);
+  }
+
   /** True once teardown has started: from then on every query of the test is refused. */
   get hasEnded(): boolean {
     return this.ended;
@@ -271,7 +281,7 @@ export class TestSession {
     if (outcome !== 'commit') return;
     if (this.statementSavepoint === 'clean') this.statementSavepoint = 'dirty';
     for (const [name, before] of open?.localSettings ?? []) {
-      await this.connection.query(`SELECT set_config('${name.replaceAll("'", "''")}', ${before === null ? "''" : `'${before.replaceAll("'", "''")}'`}, true)`);
+      await this.send(`SELECT set_config('${name.replaceAll("'", "''")}', ${before === null ? "''" : `'${before.replaceAll("'", "''")}'`}, true)`);
     }
   }
 
@@ -279,7 +289,7 @@ export class TestSession {
   async rememberLocalSetting(transaction: Transaction, name: string): Promise<void> {
     const open = this.appTransactionOf(transaction);
     if (!open || open.localSettings.has(name)) return;
-    const result = (await this.connection.query(`SELECT current_setting('${name.replaceAll("'", "''")}', true) AS value`)) as {
+    const result = (await this.send(`SELECT current_setting('${name.replaceAll("'", "''")}', true) AS value`)) as {
       rows: { value: string | null }[];
     };
     open.localSettings.set(name, result.rows[0]?.value ?? null);
@@ -302,19 +312,19 @@ export class TestSession {
   async runAsAutocommit<T>(sql: string, run: () => Promise<T>): Promise<T> {
     const release = await this.statementLock.acquire();
     try {
-      if (this.statementSavepoint === 'none') await this.connection.query(`SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+      if (this.statementSavepoint === 'none') await this.send(`SAVEPOINT ${STATEMENT_SAVEPOINT}`);
       else if (this.statementSavepoint === 'dirty') {
-        await this.connection.query(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}; SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+        await this.send(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}; SAVEPOINT ${STATEMENT_SAVEPOINT}`);
       }
       this.statementSavepoint = 'clean';
       let result: T;
       try {
         result = await run();
       } catch (error) {
-        await this.connection.query(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+        await this.send(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
         throw error;
       }
-      if (/^\s*SET\s+LOCAL\b/i.test(sql)) await this.connection.query(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+      if (/^\s*SET\s+LOCAL\b/i.test(sql)) await this.send(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
       else if (!isPlainRead(sql)) this.statementSavepoint = 'dirty';
       return result;
     } finally {
@@ -344,7 +354,7 @@ export class TestSession {
     const failuresBefore = this.failures.length;
     const lockOptions = { timeoutMs: this.lockTimeoutMs };
     await this.lock.run(async () => {
-      await this.connection.query(`SAVEPOINT ${name}`);
+      await this.send(`SAVEPOINT ${name}`);
       // A later RELEASE of an older statement savepoint would release this one too: start a new one inside.
       this.statementSavepoint = 'none';
     }, lockOptions);
@@ -354,7 +364,7 @@ export class TestSession {
     } finally {
       if (!this.ended) {
         await this.lock.run(async () => {
-          await this.connection.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+          await this.send(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
           this.statementSavepoint = 'none';
         }, lockOptions);
       }
@@ -409,7 +419,7 @@ export class TestSession {
   /** `SET CONSTRAINTS ALL IMMEDIATE` fails now if COMMIT would have failed in production. */
   private async checkDeferredConstraints(): Promise<void> {
     try {
-      await this.connection.query('SET CONSTRAINTS ALL IMMEDIATE');
+      await this.send('SET CONSTRAINTS ALL IMMEDIATE');
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       // 25P02: the transaction is already aborted; the test has failed for that reason.
@@ -427,9 +437,8 @@ export class TestSession {
   }
 
   private async rollbackAndReset(): Promise<void> {
-    const connection = this.connection;
     const finished = this.withTimeout(
-      connection.query('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL'),
+      this.send('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL'),
       this.teardownWaitMs,
     );
     try {
