@@ -15,7 +15,7 @@ export interface Sample {
 }
 
 /** Runs one test of `strategy` and times it, phase by phase. */
-export async function timeOne(strategy: Strategy, n: number): Promise<Sample> {
+export async function timeOne(strategy: Strategy, n: number, extraRows = 0): Promise<Sample> {
   const phases: Record<string, number> = {};
   const start = performance.now();
   let last = start;
@@ -24,7 +24,7 @@ export async function timeOne(strategy: Strategy, n: number): Promise<Sample> {
     phases[phase] = (phases[phase] ?? 0) + (now - last);
     last = now;
   };
-  await strategy.runOne(n, lap);
+  await strategy.runOne(n, lap, extraRows);
   return { totalMs: performance.now() - start, phases };
 }
 
@@ -42,6 +42,10 @@ export interface InterleavedOptions {
   rounds: number;
   counter: TestCounter;
   progress: Progress;
+  /** Rows each test writes beyond the workload's own (default none). */
+  extraRows?: number;
+  /** The progress label of the measured rounds. */
+  label?: string;
 }
 
 export async function runInterleaved(strategies: Strategy[], options: InterleavedOptions): Promise<Map<StrategyKey, Sample[]>> {
@@ -51,10 +55,10 @@ export async function runInterleaved(strategies: Strategy[], options: Interleave
     const warm = round < options.warmupRounds;
     for (let i = 0; i < strategies.length; i++) {
       const strategy = strategies[(round + i) % strategies.length]!;
-      const sample = await timeOne(strategy, options.counter.next());
+      const sample = await timeOne(strategy, options.counter.next(), options.extraRows);
       if (!warm) samples.get(strategy.key)!.push(sample);
     }
-    options.progress.update(warm ? 'warm-up rounds' : 'interleaved rounds', warm ? round + 1 : round + 1 - options.warmupRounds, warm ? options.warmupRounds : options.rounds);
+    options.progress.update(warm ? 'warm-up rounds' : (options.label ?? 'interleaved rounds'), warm ? round + 1 : round + 1 - options.warmupRounds, warm ? options.warmupRounds : options.rounds);
   }
   return samples;
 }

@@ -208,6 +208,26 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
   line(`![Wall time against number of tests](${paths.scalingSvg})`);
   line();
 
+  const signedMs = (ms: number) => (ms < 0 ? `−${formatMs(-ms)}` : `+${formatMs(ms)}`);
+  if (r.rowsAxis?.length) {
+    line('## As each test writes more rows');
+    line();
+    line(
+      `The same workload with one more INSERT of many rows in each test, so that a test writes ${r.rowsAxis.map((p) => p.rows).join(', ')} rows ` +
+        `(${r.rowsAxis.length > 1 ? 'interleaved, ' : ''}median overhead over none in ms per test, ${r.quick ? 'quick mode: a few rounds' : '40 rounds each'}). ` +
+        'The kit rolls back whatever a test wrote in one statement; DELETE has to find and remove every row; TRUNCATE empties each table whatever it holds.',
+    );
+    line();
+    const keys = ['shared', 'truncate', 'delete'] as const;
+    const names: Record<(typeof keys)[number], string> = { shared: 'shared transaction (kit)', truncate: 'commit + TRUNCATE', delete: 'commit + DELETE' };
+    line(`| rows per test | none (ms per test) | ${keys.map((k) => names[k]).join(' | ')} |`);
+    line(`|---|---|${keys.map(() => '---').join('|')}|`);
+    for (const point of r.rowsAxis) {
+      line(`| ${point.rows} | ${formatMs(point.noneMs)} | ${keys.map((k) => (point.overheadMs[k] === undefined ? '–' : signedMs(point.overheadMs[k]!))).join(' | ')} |`);
+    }
+    line();
+  }
+
   line('## Targets');
   line();
   line(

@@ -40,6 +40,13 @@ export interface ScalingPoint {
   blockSize: number;
 }
 
+/** One point of the rows-per-test axis: each strategy's overhead over none (median ms per test). */
+export interface RowsPoint {
+  rows: number;
+  noneMs: number;
+  overheadMs: Partial<Record<StrategyKey, number>>;
+}
+
 export interface BenchResults {
   quick: boolean;
   date: string;
@@ -58,6 +65,8 @@ export interface BenchResults {
   diagnostics: Diagnostics;
   /** none and the kit alone, alternating, for a quieter estimate of the kit's overhead. */
   headToHead: HeadToHead;
+  /** The kit, TRUNCATE and DELETE as rows per test grow (absent in runs made before the axis existed). */
+  rowsAxis?: RowsPoint[];
   /**
    * The 1-minute load average before the run, before the Vitest runs (this
    * process alone, single-threaded, adds about 1 to 2 with PostgreSQL) and

@@ -20,7 +20,8 @@ import { countStatements, runDiagnostics, type StatementCount } from './diagnost
 import { machineInfo, machineLine } from './machine.ts';
 import { runHeadToHead, runInterleaved, TestCounter, timeSerial } from './measure.ts';
 import { Progress } from './progress.ts';
-import { checkTargets, headToHeadSummary, summarise, type BenchResults, type ScalingPoint } from './results.ts';
+import { BASE_ROWS } from './workload.ts';
+import { checkTargets, headToHeadSummary, summarise, type BenchResults, type RowsPoint, type ScalingPoint } from './results.ts';
 import { renderReport } from './report.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
@@ -61,6 +62,9 @@ const suiteRuns = [
   { count: 1000, perFile: 500 },
 ];
 const headToHeadPairs = quick ? 40 : 500;
+// Rows written per test beyond the workload's own 4: 4, 30 and 300 rows in all.
+const rowsAxisExtras = quick ? [26] : [0, 26, 296];
+const rowsAxisRounds = quick ? 3 : 40;
 const scalingRepeats = quick ? 1 : 3;
 const blockSize = quick ? 10 : 100;
 if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${args.rounds}`);
@@ -144,9 +148,26 @@ async function main(): Promise<void> {
       return { count, ms: median(runs), runsMs: runs, blocksMs: blocks[medianRun] ?? [], blockSize };
     });
 
+    // 6. Rows per test: the kit against none, TRUNCATE and DELETE as each test
+    // writes more rows (one extra INSERT of many rows, so the statement count stays).
+    const rowsAxis: RowsPoint[] = [];
+    const axisStrategies = strategies.filter((s) => s.key !== 'database');
+    for (const extraRows of rowsAxisExtras) {
+      const label = `rows per test: ${BASE_ROWS + extraRows}`;
+      const axisSamples = await runInterleaved(axisStrategies, { warmupRounds: 2, rounds: rowsAxisRounds, counter, progress, extraRows, label });
+      const medianOf = (key: StrategyKey) => median((axisSamples.get(key) ?? []).map((sample) => sample.totalMs));
+      const none = medianOf('none');
+      rowsAxis.push({
+        rows: BASE_ROWS + extraRows,
+        noneMs: none,
+        overheadMs: Object.fromEntries(axisStrategies.filter((st) => st.key !== 'none').map((st) => [st.key, medianOf(st.key) - none])),
+      });
+      progress.clear();
+    }
+
     for (const strategy of strategies.splice(0)) await strategy.close();
 
-    // 6. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
+    // 7. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
     const vitestSuite: (VitestRun & { count: number; perFile: number })[] = [];
     const e2eWorkers: VitestRun[] = [];
     let vitestSkipped: string | undefined;
@@ -183,6 +204,7 @@ async function main(): Promise<void> {
       ...(vitestSkipped ? { vitestSkipped } : {}),
       diagnostics,
       headToHead,
+      rowsAxis,
       load: { start: loadStart, beforeVitest: loadBeforeVitest, end: os.loadavg()[0]! },
       benchWallMs: performance.now() - benchStart,
     };

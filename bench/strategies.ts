@@ -20,7 +20,8 @@ export interface Strategy {
   /** One sentence on what it does around each test. */
   readonly description: string;
   /** One test: isolation set-up, the workload, isolation clean-up. */
-  runOne(n: number, lap: Lap): Promise<void>;
+  /** `extraRows`: rows the test writes beyond the workload's own (the rows-per-test axis). */
+  runOne(n: number, lap: Lap, extraRows?: number): Promise<void>;
   /** Rows the strategy left behind (none keeps them on purpose). */
   leftovers(): Promise<Record<string, number>>;
   /** TCP connections and requests its server saw. */
@@ -71,7 +72,7 @@ async function none(ctx: StrategyContext): Promise<Strategy> {
     description: 'No isolation: every statement commits and the rows stay. The floor the others are measured against.',
     server,
     sequelize: db.sequelize,
-    runOne: (n, lap) => runWorkload(db, server.url, n, lap),
+    runOne: (n, lap, extraRows) => runWorkload(db, server.url, n, lap, extraRows),
     leftovers: () => leftoverRows(url),
     close: closer(server, db.sequelize),
   };
@@ -99,13 +100,13 @@ async function shared(ctx: StrategyContext): Promise<Strategy> {
     description: "The kit: one transaction per test shared by fixtures and requests (request override: lock + SAVEPOINT), rolled back after the test.",
     server,
     sequelize: db.sequelize,
-    async runOne(n, lap) {
+    async runOne(n, lap, extraRows) {
       const session = await TestSession.begin(db.sequelize, `bench test ${n}`);
       running.current = session;
       lap('begin');
       try {
         await kitStorage.run({ values: new Map<string, unknown>([['transaction', session.transaction]]), session }, () =>
-          runWorkload(db, server.url, n, lap),
+          runWorkload(db, server.url, n, lap, extraRows),
         );
       } finally {
         try {
@@ -141,8 +142,8 @@ async function commitThenClean(
     description,
     server,
     sequelize: db.sequelize,
-    async runOne(n, lap) {
-      await runWorkload(db, server.url, n, lap);
+    async runOne(n, lap, extraRows) {
+      await runWorkload(db, server.url, n, lap, extraRows);
       await db.sequelize.query(statement);
       lap(key);
     },

@@ -13,7 +13,10 @@ export type Lap = (phase: string) => void;
 
 export const WORKLOAD_PHASES = ['user', 'tournament + category', 'read request', 'write request'] as const;
 
-export async function runWorkload(db: AppDatabase, baseUrl: string, n: number, lap: Lap): Promise<void> {
+/** Rows the workload writes per test without extra rows: a user, a tournament, a category, and the category the write request creates. */
+export const BASE_ROWS = 4;
+
+export async function runWorkload(db: AppDatabase, baseUrl: string, n: number, lap: Lap, extraRows = 0): Promise<void> {
   const { factories } = db;
 
   // The user signs in the way the kit's clientFor does: a real token for a fresh user.
@@ -24,6 +27,10 @@ export async function runWorkload(db: AppDatabase, baseUrl: string, n: number, l
   const tournament = await factories.tournament();
   const category = await factories.category({ tournamentId: tournament.id });
   assert.equal(category.tournamentId, tournament.id);
+  // The rows-per-test axis: more rows in one INSERT, so the statement count stays the same.
+  if (extraRows > 0) {
+    await db.models.Category.bulkCreate(Array.from({ length: extraRows }, (_, i) => ({ tournamentId: tournament.id, name: `Extra ${n}-${i}` })));
+  }
   lap('tournament + category');
 
   const client = createTestClient(baseUrl, { authorization: `Bearer ${token}` });
