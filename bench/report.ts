@@ -228,6 +228,24 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
     line();
   }
 
+  if (r.suiteScope) {
+    const sc = r.suiteScope;
+    line('## Suite scope');
+    line();
+    line(
+      `Blocks of ${sc.testsPerBlock} workload tests in one transaction with one login for the block (\`useSuiteTransaction\`), ` +
+        `beside the same ${sc.testsPerBlock} tests each in a transaction of its own with its own login, and beside commit + TRUNCATE; ` +
+        `median ms per test over ${sc.blocks} alternating rounds.`,
+    );
+    line();
+    line('| scope | ms per test |');
+    line('|---|---|');
+    line(`| suite: one transaction and one login per block of ${sc.testsPerBlock} | ${formatMs(sc.suiteMs)} |`);
+    line(`| test: one transaction and one login per test | ${formatMs(sc.testMs)} |`);
+    line(`| commit + TRUNCATE after each test | ${formatMs(sc.truncateMs)} |`);
+    line();
+  }
+
   line('## Targets');
   line();
   line(

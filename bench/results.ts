@@ -67,6 +67,8 @@ export interface BenchResults {
   headToHead: HeadToHead;
   /** The kit, TRUNCATE and DELETE as rows per test grow (absent in runs made before the axis existed). */
   rowsAxis?: RowsPoint[];
+  /** Median ms per test: blocks in one transaction with one login (suite scope), a transaction per test, commit + TRUNCATE. */
+  suiteScope?: { testsPerBlock: number; blocks: number; suiteMs: number; testMs: number; truncateMs: number };
   /**
    * The 1-minute load average before the run, before the Vitest runs (this
    * process alone, single-threaded, adds about 1 to 2 with PostgreSQL) and

@@ -65,6 +65,8 @@ const headToHeadPairs = quick ? 40 : 500;
 // Rows written per test beyond the workload's own 4: 4, 30 and 300 rows in all.
 const rowsAxisExtras = quick ? [26] : [0, 26, 296];
 const rowsAxisRounds = quick ? 3 : 40;
+const SUITE_BLOCK_TESTS = 10;
+const suiteRounds = quick ? 2 : 20;
 const scalingRepeats = quick ? 1 : 3;
 const blockSize = quick ? 10 : 100;
 if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${args.rounds}`);
@@ -165,9 +167,36 @@ async function main(): Promise<void> {
       progress.clear();
     }
 
+    // 7. Suite scope: blocks of 10 tests in ONE transaction with one login per
+    // block, beside the same 10 tests in a transaction each, and commit + TRUNCATE.
+    const truncateStrategy = strategies.find((s) => s.key === 'truncate')!;
+    const perTestMs = { suite: [] as number[], test: [] as number[], truncate: [] as number[] };
+    const timeTests = async (run: () => Promise<void>) => {
+      const start = performance.now();
+      await run();
+      return (performance.now() - start) / SUITE_BLOCK_TESTS;
+    };
+    const tenTests = (strategy: Strategy) => async () => {
+      for (let i = 0; i < SUITE_BLOCK_TESTS; i++) await strategy.runOne(counter.next(), () => {});
+    };
+    for (let round = 0; round < suiteRounds; round++) {
+      perTestMs.suite.push(await timeTests(() => shared.runBlock!(counter.next(), SUITE_BLOCK_TESTS)));
+      perTestMs.test.push(await timeTests(tenTests(shared)));
+      perTestMs.truncate.push(await timeTests(tenTests(truncateStrategy)));
+      progress.update(`suite scope: blocks of ${SUITE_BLOCK_TESTS} tests`, round + 1, suiteRounds);
+    }
+    progress.clear();
+    const suiteScope = {
+      testsPerBlock: SUITE_BLOCK_TESTS,
+      blocks: suiteRounds,
+      suiteMs: median(perTestMs.suite),
+      testMs: median(perTestMs.test),
+      truncateMs: median(perTestMs.truncate),
+    };
+
     for (const strategy of strategies.splice(0)) await strategy.close();
 
-    // 7. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
+    // 8. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
     const vitestSuite: (VitestRun & { count: number; perFile: number })[] = [];
     const e2eWorkers: VitestRun[] = [];
     let vitestSkipped: string | undefined;
@@ -205,6 +234,7 @@ async function main(): Promise<void> {
       diagnostics,
       headToHead,
       rowsAxis,
+      suiteScope,
       load: { start: loadStart, beforeVitest: loadBeforeVitest, end: os.loadavg()[0]! },
       benchWallMs: performance.now() - benchStart,
     };

@@ -8,7 +8,7 @@ import { quoteIdent, withDatabase } from '../src/testing/admin.ts';
 import { clsNamespace, createRequestOverride, installQueryGuard, kitStorage, TestSession } from '../src/testing/index.ts';
 import { AdminConnection, appTables, BENCH_PREFIX, deletionOrder, leftoverRows } from './databases.ts';
 import { BenchServer, buildApp, connectApp } from './stage.ts';
-import { runWorkload, type Lap } from './workload.ts';
+import { runWorkload, signInStaff, type Lap } from './workload.ts';
 
 export const STRATEGY_KEYS = ['none', 'shared', 'truncate', 'delete', 'database'] as const;
 export type StrategyKey = (typeof STRATEGY_KEYS)[number];
@@ -22,6 +22,11 @@ export interface Strategy {
   /** One test: isolation set-up, the workload, isolation clean-up. */
   /** `extraRows`: rows the test writes beyond the workload's own (the rows-per-test axis). */
   runOne(n: number, lap: Lap, extraRows?: number): Promise<void>;
+  /**
+   * The kit only: a block of `tests` tests in ONE transaction (suite scope),
+   * with one login for the block, rolled back at its end.
+   */
+  runBlock?(n: number, tests: number): Promise<void>;
   /** Rows the strategy left behind (none keeps them on purpose). */
   leftovers(): Promise<Record<string, number>>;
   /** TCP connections and requests its server saw. */
@@ -116,6 +121,22 @@ async function shared(ctx: StrategyContext): Promise<Strategy> {
         }
       }
       lap('rollback');
+    },
+    async runBlock(n, tests) {
+      const session = await TestSession.begin(db.sequelize, `bench block ${n}`);
+      running.current = session;
+      try {
+        await kitStorage.run({ values: new Map<string, unknown>([['transaction', session.transaction]]), session }, async () => {
+          const token = await signInStaff(db);
+          for (let i = 0; i < tests; i++) await runWorkload(db, server.url, n * 1000 + i, () => {}, 0, token);
+        });
+      } finally {
+        try {
+          await session.end();
+        } finally {
+          running.current = undefined;
+        }
+      }
     },
     leftovers: () => leftoverRows(url),
     close: closer(server, db.sequelize),

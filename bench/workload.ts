@@ -16,12 +16,17 @@ export const WORKLOAD_PHASES = ['user', 'tournament + category', 'read request',
 /** Rows the workload writes per test without extra rows: a user, a tournament, a category, and the category the write request creates. */
 export const BASE_ROWS = 4;
 
-export async function runWorkload(db: AppDatabase, baseUrl: string, n: number, lap: Lap, extraRows = 0): Promise<void> {
+/** A fresh staff user and a real token for them, the way the kit's clientFor signs in. */
+export async function signInStaff(db: AppDatabase): Promise<string> {
+  const user = await db.factories.user('staff');
+  return signSessionToken(user.id, BENCH_SESSION_SECRET);
+}
+
+/** `token`: sign in as that user instead of a fresh one (the suite-scope variant logs in once per block). */
+export async function runWorkload(db: AppDatabase, baseUrl: string, n: number, lap: Lap, extraRows = 0, token?: string): Promise<void> {
   const { factories } = db;
 
-  // The user signs in the way the kit's clientFor does: a real token for a fresh user.
-  const user = await factories.user('staff');
-  const token = await signSessionToken(user.id, BENCH_SESSION_SECRET);
+  token ??= await signInStaff(db);
   lap('user');
 
   const tournament = await factories.tournament();
