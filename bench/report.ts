@@ -1,5 +1,6 @@
 // docs/benchmarks.md from the results: machine line, tables, charts, targets,
 // findings and how to read it all. Every number in it comes from this run.
+import { costChart, scalingChart } from './charts.ts';
 import { machineLine } from './machine.ts';
 import { checkTargets, kitOverheadEstimates, type BenchResults, type StrategySummary } from './results.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
@@ -25,12 +26,7 @@ function overheadCell(st: StrategySummary): string {
   return `${sign}${formatMs(Math.abs(st.overheadMs))}`;
 }
 
-export interface ReportPaths {
-  costSvg: string;
-  scalingSvg: string;
-}
-
-export function renderReport(r: BenchResults, paths: ReportPaths): string {
+export function renderReport(r: BenchResults): string {
   const by = (key: StrategySummary['key']) => r.strategies.find((s) => s.key === key)!;
   const none = by('none');
   const kit = by('shared');
@@ -77,7 +73,7 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
     line(`| ${name} | ${formatMs(st.medianMs)} | ${formatMs(st.p95Ms)} | ${overheadCell(st)} | ${formatRatio(st.ratioToShared)} | ${vsKit} |`);
   }
   line();
-  line(`![Per-test cost by strategy: workload floor in grey, isolation overhead on top, whisker to the p95](${paths.costSvg})`);
+  for (const chartLine of costChart(r)) line(chartLine);
   line();
   line('What each strategy does around a test:');
   line();
@@ -205,8 +201,13 @@ export function renderReport(r: BenchResults, paths: ReportPaths): string {
       line();
     }
   }
-  line(`![Wall time against number of tests](${paths.scalingSvg})`);
-  line();
+  const scaling = scalingChart(r);
+  if (scaling.lines.length) {
+    for (const chartLine of scaling.lines) line(chartLine);
+    line();
+    line(`Lines, from the first: ${scaling.legend.map((entry: string) => entry.replace(/^\d+\. /, '')).join('; ')}.`);
+    line();
+  }
 
   const signedMs = (ms: number) => (ms < 0 ? `−${formatMs(-ms)}` : `+${formatMs(ms)}`);
   if (r.rowsAxis?.length) {

@@ -10,7 +10,7 @@
 // handles SIGINT/SIGTERM and process exit).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startPostgres } from '../src/testing/embedded-postgres.ts';
@@ -25,7 +25,6 @@ import { checkTargets, headToHeadSummary, summarise, type BenchResults, type Row
 import { renderReport } from './report.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
-import { costChart, scalingChart, type Series } from './svg.ts';
 import { SUITE_CONFIG, SUITE_DIR, timeVitest, writeWorkloadSuite, type VitestRun } from './vitest-runs.ts';
 
 const { values: args } = parseArgs({
@@ -74,7 +73,7 @@ if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be a
 // Full runs regenerate the committed report; quick runs never touch it.
 function outputPaths(isQuick: boolean) {
   const dir = args.out ?? (isQuick ? '.tmp' : 'docs');
-  return { dir, report: join(dir, 'benchmarks.md'), costSvg: join(dir, 'benchmarks-cost.svg'), scalingSvg: join(dir, 'benchmarks-scaling.svg') };
+  return { dir, report: join(dir, 'benchmarks.md') };
 }
 const reportPath = outputPaths(quick).report;
 
@@ -252,31 +251,7 @@ async function main(): Promise<void> {
 async function writeOutputs(r: BenchResults, saveJson = true): Promise<void> {
   const paths = outputPaths(r.quick);
   await mkdir(paths.dir, { recursive: true });
-  const none = r.strategies.find((s) => s.key === 'none')!;
-  const cost = costChart(
-    r.strategies.map((s) => ({ label: s.label, floorMs: none.medianMs, medianMs: s.medianMs, p95Ms: s.p95Ms, highlight: s.key === 'shared' })),
-    'Per-test cost by isolation strategy (lower is better)',
-  );
-  const series: Series[] = [];
-  if (r.inProcess.length > 0) {
-    const base = r.inProcess[0]!;
-    series.push({ name: 'shared transaction, in-process (measured)', color: '#2f9e44', points: r.inProcess });
-    series.push({
-      name: `linear from ${base.count} tests`,
-      color: '#9aa5b1',
-      dashed: true,
-      points: [{ count: 0, ms: 0 }, ...r.inProcess.map((p) => ({ count: p.count, ms: (base.ms * p.count) / base.count }))],
-    });
-  }
-  const okSuite = r.vitestSuite.filter((run) => run.exitCode === 0 && run.perFile === 50);
-  if (okSuite.length > 0) series.push({ name: 'Vitest, 2 workers, 50 tests per file (measured)', color: '#1c7ed6', points: okSuite.map((run) => ({ count: run.count, ms: run.wallMs })) });
-  const twoFiles = r.vitestSuite.filter((run) => run.exitCode === 0 && run.perFile !== 50);
-  if (twoFiles.length > 0) series.push({ name: 'Vitest, 2 workers, one file per worker (measured)', color: '#7048e8', points: twoFiles.map((run) => ({ count: run.count, ms: run.wallMs })) });
-  const scaling = scalingChart(series, 'Wall time against number of tests (shared transaction)', { msPerTest: 10, label: 'target: 1,000 tests in 10 s (10 ms per test)' });
-  await writeFile(paths.costSvg, cost);
-  await writeFile(paths.scalingSvg, scaling);
-  const rel = (path: string) => relative(dirname(paths.report), path).split('\\').join('/');
-  await writeFile(paths.report, renderReport(r, { costSvg: rel(paths.costSvg), scalingSvg: rel(paths.scalingSvg) }));
+  await writeFile(paths.report, renderReport(r));
   // The raw results (every sample), for anyone who wants to analyse a run further; never committed.
   const jsonName = args.out ? `benchmarks-${basename(args.out)}.json` : quick ? 'benchmarks-quick.json' : 'benchmarks.json';
   if (saveJson) {
