@@ -1,5 +1,7 @@
 // docs/benchmarks.md from the results: machine line, tables, charts, targets,
 // findings and how to read it all. Every number in it comes from this run.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { costChart, scalingChart } from './charts.ts';
 import { machineLine } from './machine.ts';
 import { checkTargets, kitOverheadEstimates, type BenchResults, type StrategySummary } from './results.ts';
@@ -24,6 +26,14 @@ function overheadCell(st: StrategySummary): string {
   if (st.key === 'none') return '0 (floor)';
   const sign = st.overheadMs >= 0 ? '+' : '−';
   return `${sign}${formatMs(Math.abs(st.overheadMs))}`;
+}
+
+/** Where the report of a run against a server with durable commits is kept, when there is one. */
+const DURABLE_REPORT = 'benchmarks-durable/benchmarks.md';
+
+function durableLink(r: BenchResults): string {
+  if (r.machine.postgresSource !== 'embedded') return '';
+  return existsSync(join('docs', DURABLE_REPORT)) ? ` (one such run, against PostgreSQL with fsync on: [${DURABLE_REPORT}](${DURABLE_REPORT}))` : '';
 }
 
 export function renderReport(r: BenchResults): string {
@@ -330,7 +340,7 @@ export function renderReport(r: BenchResults): string {
       "TRUNCATE's cost is per table (it gives each table new, empty files), so it grows with the schema; a database per test copies the whole template, so it grows with the schema too; the kit's cost does not depend on either. " +
       'A difference of a millisecond sits close to the noise of single tests and moves with what runs next to it, so the report gives several estimates for the kit (difference of medians and median of paired differences, in the five-way run and head to head) and checks the targets against both differences of medians. ' +
       'The p95 column shows the tail a long suite will meet: garbage collection, autovacuum, checkpoints. ' +
-      `The embedded PostgreSQL runs with \`fsync=off\` and \`synchronous_commit=off\`, which flatters the strategies that commit: on a server with durable commits (a default install) every commit waits for the disk, so none, TRUNCATE and DELETE get slower while the kit, which never commits, does not; run \`DATABASE_URL=... npm run bench\` against such a server to measure it. ` +
+      `The embedded PostgreSQL runs with \`fsync=off\` and \`synchronous_commit=off\`, which flatters the strategies that commit: on a server with durable commits (a default install) every commit waits for the disk, so none, TRUNCATE and DELETE get slower while the kit, which never commits, does not; run \`DATABASE_URL=... npm run bench -- --out <dir>\` against such a server to measure it${durableLink(r)}. ` +
       'The wall-time figures count the whole workload, so they depend on the app\'s own costs as much as on the isolation; the findings above say which parts dominate.',
   );
   line();
