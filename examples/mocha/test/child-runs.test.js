@@ -46,6 +46,32 @@ describe('child Mocha runs', function () {
     assert.match(output, /2 passing/);
   });
 
+  it('the chained and before()-login blocks of chained.test.js fail in test scope, with the messages the docs show', async () => {
+    const { code, output } = await runChild(['test/child/in-test-scope.js']);
+    assert.equal(code, 3, output);
+    assert.match(output, /✔ creates an article/);
+    assert.match(output, /1\) a chained block\s+reads what the previous test created:\s+AssertionError \[ERR_ASSERTION\]: Expected values to be strictly equal:\s+404 !== 200/);
+    assert.match(output, /2\) a before\(\) login reused by 10 tests\s+"before all" hook for "posts article 1[^"]*":\s+SharedSessionError: No shared-session context/);
+    assert.match(output, /3\) a before\(\) login reused by 10 tests\s+"after all" hook for "posts article 10[^"]*":\s+SharedSessionError: Query outside any test transaction/);
+    assert.doesNotMatch(output, /Rows left behind/);
+  });
+
+  it('a suite-scoped block whose test and after() hook fail is rolled back, and the next block runs', async () => {
+    const { code, output } = await runChild(['test/child/suite-fails.js']);
+    assert.equal(code, 2, output);
+    assert.match(output, /failed on purpose/);
+    assert.match(output, /✔ still runs, and sees the row of the failed test/);
+    assert.match(output, /"after all" hook[^]*after\(\) failed on purpose/);
+    assert.match(output, /✔ sees nothing of the failed block/);
+    assert.doesNotMatch(output, /Rows left behind/);
+  });
+
+  it('useSuiteTransaction() at the top of a file is refused: the top level is the root suite of the whole run', async () => {
+    const { code, output } = await runChild(['test/child/top-level.js']);
+    assert.notEqual(code, 0, output);
+    assert.match(output, /useSuiteTransaction\(\) must be called at the top of a describe body/);
+  });
+
   it('clientFor() is refused in a run that did not load the plugin with --require', async () => {
     const { code, output } = await runChild(['test/child/not-loaded.js'], { plugin: false });
     assert.equal(code, 1, output);
