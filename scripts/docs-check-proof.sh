@@ -30,8 +30,8 @@ echo "## 6. test output missing"
 run --test-output .tmp/nope.txt
 echo "## 7. a TS block that does not compile"
 perl -0pi -e "s/staff.post\('\/tournaments', \{ name: 'Spring Battle'/staff.postt('\/tournaments', { name: 'Spring Battle'/" TESTING.md; run; cp $SRC/TESTING.md .
-echo "## 8. a kit error heading missing from TESTING.md"
-sed -i 's/^### Rows left behind$/### Rows left over/' TESTING.md; run; cp $SRC/TESTING.md .
+echo "## 8. a kit error heading missing from the kit's FAQ.md"
+sed -i 's/^### Rows left behind$/### Rows left over/' src/testing/FAQ.md; run; cp $SRC/src/testing/FAQ.md src/testing/
 echo "## after restoring"; run
 echo "## 9. a kit error reworded in src/testing (quoted message drifts)"
 sed -i "s/so it would not see the test's rows/so it would not see the test rows/" src/testing/query-guard.ts; run; cp $SRC/src/testing/query-guard.ts src/testing/

@@ -6,7 +6,7 @@
  *   npm run docs:check -- --test-output F    read the `npm test` output from F (default .tmp/test-output.txt)
  *   npm run docs:check -- --write-counts     regenerate WORKBENCH.md's counts only (CI: a new test must not turn it red)
  *
- * Checked markdown: README.md, TESTING.md, WORKBENCH.md and docs/**\/*.md (docs/api/ is generated and skipped).
+ * Checked markdown: README.md, TESTING.md, WORKBENCH.md, the kit's README.md and FAQ.md (src/testing/), and docs/**\/*.md (docs/api/ is generated and skipped).
  *
  * 1. Included snippets. A test file marks a region:
  *
@@ -48,9 +48,9 @@
  *    run was not green, or when the output file is missing. `--write` updates the quoted lines.
  *
  * 5. Error sections. Every value of TESTING_SECTIONS (src/testing/errors.ts), the headings the kit's errors
- *    send readers to, must be a heading of TESTING.md, verbatim.
+ *    send readers to, must be a heading of the kit's FAQ (src/testing/FAQ.md), verbatim.
  *
- * 6. Quoted kit messages. A ```text block of TESTING.md that starts with `SharedSessionError: ` quotes a kit
+ * 6. Quoted kit messages. A ```text block of src/testing/FAQ.md that starts with `SharedSessionError: ` quotes a kit
  *    error. Write the parts that vary as `<placeholders>`; every other run of text (12 characters or more)
  *    must occur in the message strings of src/testing/*.ts, so a reworded error fails the check.
  *
@@ -116,7 +116,7 @@ function parseArgs(argv: string[]): Options {
 // Markdown files and their structure
 
 function markdownFiles(): string[] {
-  const files = ['README.md', 'TESTING.md', 'WORKBENCH.md'].map((f) => join(ROOT, f)).filter((f) => existsSync(f));
+  const files = ['README.md', 'TESTING.md', 'WORKBENCH.md', 'src/testing/README.md', 'src/testing/FAQ.md'].map((f) => join(ROOT, f)).filter((f) => existsSync(f));
   const walk = (dir: string) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -552,20 +552,23 @@ function checkWorkbench(text: string): string {
 // ---------------------------------------------------------------------------
 // 5. The headings the kit's errors point to
 
+/** The kit's FAQ: the page its errors point to, which travels with the kit. */
+const KIT_FAQ = join(ROOT, 'src', 'testing', 'FAQ.md');
+
 function checkSections(): void {
-  const file = join(ROOT, 'TESTING.md');
+  const file = KIT_FAQ;
   if (!existsSync(file)) {
-    report(file, undefined, 'TESTING.md does not exist, but the kit\'s errors point to its sections');
+    report(file, undefined, 'src/testing/FAQ.md does not exist, but the kit\'s errors point to its sections');
     return;
   }
   const headings = new Set(findHeadings(readFileSync(file, 'utf8').split('\n')).map((h) => h.text));
   for (const [key, heading] of Object.entries(TESTING_SECTIONS)) {
-    if (!headings.has(heading)) report(file, undefined, `TESTING_SECTIONS.${key} points to the heading "${heading}", which TESTING.md does not have (verbatim)`);
+    if (!headings.has(heading)) report(file, undefined, `TESTING_SECTIONS.${key} points to the heading "${heading}", which src/testing/FAQ.md does not have (verbatim)`);
   }
 }
 
 // ---------------------------------------------------------------------------
-// 6. Kit messages quoted in TESTING.md
+// 6. Kit messages quoted in the kit's FAQ
 
 /** The kit's sources with string literals split over `'...' +\n '...'` joined, and escapes undone. */
 function kitMessageText(): string {
@@ -579,7 +582,7 @@ function kitMessageText(): string {
 }
 
 function checkQuotedMessages(): void {
-  const file = join(ROOT, 'TESTING.md');
+  const file = KIT_FAQ;
   if (!existsSync(file)) return;
   const lines = readFileSync(file, 'utf8').split('\n');
   const source = kitMessageText();
@@ -588,7 +591,7 @@ function checkQuotedMessages(): void {
     const body = lines.slice(fence.open + 1, fence.close);
     if (!body[0]?.startsWith('SharedSessionError: ')) continue;
     body.forEach((line, i) => {
-      const see = /^See TESTING\.md, section "(.*)"\.$/.exec(line);
+      const see = /^See the kit's FAQ\.md, section "(.*)"\.$/.exec(line);
       if (see) {
         if (!Object.values(TESTING_SECTIONS).includes(see[1] as never)) {
           report(file, fence.open + 2 + i, `quoted kit message points to "${see[1]}", which is not a value of TESTING_SECTIONS`);

@@ -1,6 +1,6 @@
 // Queries that slip out of the test's transaction would commit for good and
 // could not see the test's rows. The kit refuses them, and its message names
-// the fix and the TESTING.md section that explains it.
+// the fix and the section of the kit's FAQ.md that explains it.
 import { createSequelize } from '../db/sequelize.ts';
 import { SharedSessionError, TESTING_SECTIONS } from '../testing/index.ts';
 import { test, expect } from './fixtures.ts';
@@ -12,7 +12,7 @@ test('when a query passes transaction: null, then it is refused with a message t
   await expect(escaped).rejects.toThrow(SharedSessionError);
   await expect(escaped).rejects.toThrow(/A query escaped the test transaction/);
   await expect(escaped).rejects.toThrow(/Fix: do not pass `transaction: null`/);
-  await expect(escaped).rejects.toThrow('See TESTING.md, section "A query escaped the test transaction".');
+  await expect(escaped).rejects.toThrow(`See the kit's FAQ.md, section "A query escaped the test transaction".`);
 });
 // #endregion guard-message
 
@@ -36,9 +36,9 @@ test('when the guard refused a query, then nothing was written', async ({ app })
   expect(await app.models.Tournament.count({ where: { name: 'Escapee' } })).toBe(0);
 });
 
-test('when the kit raises any of its errors, then the message ends with the TESTING.md section to read', () => {
-  // Every kit error ends with the TESTING.md section that explains it.
+test("when the kit raises any of its errors, then the message ends with the section of the kit's FAQ.md to read", () => {
+  // Every kit error ends with the section of the kit's FAQ.md that explains it.
   for (const section of Object.values(TESTING_SECTIONS)) {
-    expect(new SharedSessionError('x', section).message).toBe(`x\nSee TESTING.md, section "${section}".`);
+    expect(new SharedSessionError('x', section).message).toBe(`x\nSee the kit's FAQ.md, section "${section}".`);
   }
 });

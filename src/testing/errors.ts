@@ -1,14 +1,14 @@
 /**
  * Errors raised by the kit. Each one says what went wrong, how to fix it, and
- * which section of TESTING.md explains it, the way Ecto's sandbox errors end
+ * which section of the kit's FAQ.md explains it, the way Ecto's sandbox errors end
  * with "See Ecto.Adapters.SQL.Sandbox docs for more information".
  */
 
 /**
- * The TESTING.md headings the kit's errors point to, verbatim. Each FAQ heading
+ * The FAQ.md headings the kit's errors point to, verbatim (FAQ.md travels with the kit). Each FAQ heading
  * is the start of the error message itself, so searching the doc for the text
  * on your screen finds the answer. `npm run docs:check` fails when one of them
- * is not a heading of TESTING.md.
+ * is not a heading of FAQ.md.
  *
  * @example
  * ```ts
@@ -77,7 +77,7 @@ export const TESTING_SECTIONS = {
 } as const;
 
 /**
- * One of the TESTING.md headings in {@link TESTING_SECTIONS}.
+ * One of the FAQ.md headings in {@link TESTING_SECTIONS}.
  *
  * @example
  * ```ts
@@ -100,17 +100,17 @@ const KIT_ERROR = Symbol.for('sequelize-shared-session.error');
  * ```
  */
 export class SharedSessionError extends Error {
-  /** The TESTING.md heading that explains this error. */
+  /** The FAQ.md heading that explains this error. */
   readonly section: TestingSection;
 
   /**
-   * Builds the error; its message ends with the TESTING.md section to read.
+   * Builds the error; its message ends with the FAQ.md section to read.
    *
-   * @param message - what went wrong and the fix; the "See TESTING.md" line is appended.
-   * @param section - the TESTING.md heading that explains it.
+   * @param message - what went wrong and the fix; the "See the kit's FAQ.md" line is appended.
+   * @param section - the FAQ.md heading that explains it.
    */
   constructor(message: string, section: TestingSection) {
-    super(`${message}\nSee TESTING.md, section "${section}".`);
+    super(`${message}\nSee the kit's FAQ.md, section "${section}".`);
     this.name = 'SharedSessionError';
     this.section = section;
     Object.defineProperty(this, KIT_ERROR, { value: true });

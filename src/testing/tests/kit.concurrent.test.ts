@@ -57,7 +57,7 @@ test('when a test not marked concurrent starts while another runs, then the erro
   const message = (refusal as SharedSessionError).message;
   expect(message).toMatch(/^Two tests share one file server at once \("first" and "second"\), and not both are marked concurrent/);
   expect(message).toContain('Fix: mark tests that run together with `.concurrent`');
-  expect(message).toContain(`See TESTING.md, section "${TESTING_SECTIONS.concurrentTests}".`);
+  expect(message).toContain(`See the kit's FAQ.md, section "${TESTING_SECTIONS.concurrentTests}".`);
   slot.release(first);
   expect(() => slot.claim('third')).not.toThrow();
 });

@@ -27,7 +27,7 @@ test('when a request arrives while no test runs, then it is refused and the erro
   expect(refusedOutsideTest?.data.error.code).toBe('test_kit_error');
   expect(refusedOutsideTest?.data.error.message).toMatch(/^Request outside a test transaction/);
   expect(refusedOutsideTest?.data.error.message).toContain('Fix: make requests inside a test body');
-  expect(refusedOutsideTest?.data.error.message).toContain(`See TESTING.md, section "${TESTING_SECTIONS.outsideTest}".`);
+  expect(refusedOutsideTest?.data.error.message).toContain(`See the kit's FAQ.md, section "${TESTING_SECTIONS.outsideTest}".`);
 });
 
 test('when a request waits longer than lockTimeoutMs for another request of the test, then 503 with the lock error', async ({ clientFor }) => {
@@ -38,5 +38,5 @@ test('when a request waits longer than lockTimeoutMs for another request of the 
   expect(slow.status).toBe(200);
   expect(starved.status).toBe(503);
   expect(starved.data.error.message).toMatch(/^Timed out waiting for the test transaction lock/);
-  expect(starved.data.error.message).toContain(`See TESTING.md, section "${TESTING_SECTIONS.lockTimeout}".`);
+  expect(starved.data.error.message).toContain(`See the kit's FAQ.md, section "${TESTING_SECTIONS.lockTimeout}".`);
 });

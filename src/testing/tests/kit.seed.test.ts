@@ -69,7 +69,7 @@ describe('seed data in the template', { timeout: 60_000 }, () => {
       const failure = checkDatabaseAgainstTemplate(withDatabase(suiteServerUrl(), worker), info);
 
       await expect(failure).rejects.toThrow(/^Rows left behind after this file: things \(1\)\. .*\(the tables were emptied so/);
-      await expect(failure).rejects.toThrow(`See TESTING.md, section "${TESTING_SECTIONS.leak}".`);
+      await expect(failure).rejects.toThrow(`See the kit's FAQ.md, section "${TESTING_SECTIONS.leak}".`);
       expect(await count(worker, 'things')).toBe(0);
       expect(await count(worker, 'categories')).toBe(3);
     });

@@ -48,7 +48,7 @@ test('when a request of an ended test arrives during the next test, then it is r
 
       expect(late.status).toBe(500);
       expect(late.data.error.message).toMatch(/^Request from a test that has ended: POST \/people was sent by "first"/);
-      expect(late.data.error.message).toContain(`See TESTING.md, section "${TESTING_SECTIONS.endedTest}".`);
+      expect(late.data.error.message).toContain(`See the kit's FAQ.md, section "${TESTING_SECTIONS.endedTest}".`);
       expect(await countIn(second)).toBe(0);
       // The running test's own tagged request is served in its transaction.
       expect((await post({ [TEST_ID_HEADER]: second.id })).status).toBe(201);

@@ -26,7 +26,7 @@ describe('the per-file check of a worker database', { timeout: 30_000 }, () => {
       const failure = checkWorkerDatabase(scratch.url);
 
       await expect(failure).rejects.toThrow(/^Schema differs from the template after this file:\n {2}missing constraint public\.tournaments\.tournaments_name_key \(UNIQUE \(name\)\)\n/);
-      await expect(failure).rejects.toThrow(`See TESTING.md, section "${TESTING_SECTIONS.schemaChanged}".`);
+      await expect(failure).rejects.toThrow(`See the kit's FAQ.md, section "${TESTING_SECTIONS.schemaChanged}".`);
       const restored = await sqlOn(scratch.name, "SELECT 1 FROM pg_constraint WHERE conname = 'tournaments_name_key'");
       expect(restored.rowCount).toBe(1);
       await expect(checkWorkerDatabase(scratch.url)).resolves.toBeUndefined();
