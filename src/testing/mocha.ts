@@ -166,7 +166,7 @@ export interface MochaPlugin<AppContext extends { sequelize: Sequelize }, Role e
  * ```js
  * module.exports = createMochaPlugin({
  *   connect: () => require('../src/db'), // built from process.env.DATABASE_URL, the worker database
- *   createApp: (db, override) => express().use(override).use(require('../src/app')),
+ *   createApp: (db, override) => express().use(override).use(require('../app')),
  *   signIn: async (db, role) => ({ authorization: `Bearer ${sign((await db.User.create({ role })).id)}` }),
  * }, { migrate });
  * ```
