@@ -339,7 +339,7 @@ export interface JestSharedSession<AppContext extends { sequelize: Sequelize }, 
  * // test/kit.js, listed in setupFilesAfterEnv
  * module.exports = require('sequelize-shared-session/jest').useSharedSession({
  *   connect: () => require('../src/db'), // the app's singleton, built from process.env.DATABASE_URL
- *   createApp: (_db, override) => express().use(override).use(require('../src/app')),
+ *   createApp: (_db, override) => express().use(override).use(require('../app')),
  *   signIn: async (db, role) => ({ authorization: `Bearer ${await tokenForNewUser(db, role)}` }),
  * });
  * ```

@@ -229,7 +229,7 @@ const asBody = (run: (fn: Fn, t: TestContext) => Promise<void>) => (fn: Fn, args
  * ```js
  * const { test, describe, before, clientFor, app } = useSharedSession({
  *   connect: (url) => require('../src/db'), // reads process.env.DATABASE_URL, set to `url` already
- *   createApp: (db, override) => express().use(override).use(require('../src/app')),
+ *   createApp: (db, override) => express().use(override).use(require('../app')),
  *   signIn: async (db, role) => ({ authorization: `Bearer ${await tokenForNewUser(db, role)}` }),
  * });
  * test('a fixture row is visible to a request', async () => {
