@@ -1,8 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'prototypes/**/*.test.ts'],
+    // Tests that start processes or whole runs (a PostgreSQL cluster, a child
+    // Vitest, npm start, a run's global setup) have their own command,
+    // `npm run test:processes` (vitest.processes.config.ts), which CI runs too:
+    // they spend most of their time starting processes, not testing the app.
+    exclude: [...configDefaults.exclude, '**/*.process.test.ts'],
     // Starts PostgreSQL (embedded unless DATABASE_URL is set) and migrates the template once.
     globalSetup: ['src/e2e/global-setup.ts'],
     reporters: ['default', './scripts/verdict-reporter.ts'],

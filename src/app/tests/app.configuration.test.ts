@@ -1,6 +1,6 @@
 // The app's configuration rules on their own, without a server: the session
 // key length (also enforced by createApp, so no code path builds an app with a
-// weak key) and when the demo accounts are seeded. server.startup.test.ts runs
+// weak key) and when the demo accounts are seeded. server.startup.process.test.ts runs
 // the same rules through `npm start`.
 import { describe, expect, test } from 'vitest';
 import { createApp } from '../app.ts';

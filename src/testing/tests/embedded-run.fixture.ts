@@ -1,4 +1,4 @@
-// Run by embedded-leftovers.test.ts in a child process: a test runner that
+// Run by embedded-leftovers.process.test.ts in a child process: a test runner that
 // started embedded PostgreSQL and is busy with tests when it is interrupted
 // (Ctrl-C, SIGTERM) or killed (kill -9). Prints the server's URL, then waits.
 import { startEmbeddedPostgres } from '../embedded-postgres.ts';

@@ -1,4 +1,4 @@
-// Run by exit-status.test.ts in a child process: start embedded PostgreSQL,
+// Run by exit-status.process.test.ts in a child process: start embedded PostgreSQL,
 // print its URL, then leave with the status given in argv, either the way
 // Vitest does after failing tests (stop, then process.exitCode) or abruptly
 // (process.exit without stopping, as a crash handler does).

@@ -1,5 +1,5 @@
 // Runs the misuse files, each a mistake a project can make with the kit, so
-// kit.misuse.test.ts can check the message each one gets. Not part of npm test.
+// kit.misuse.process.test.ts can check the message each one gets. Not part of npm test.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

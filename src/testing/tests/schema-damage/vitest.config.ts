@@ -1,5 +1,5 @@
 // Runs the schema-damage files in one worker, in name order, so
-// kit.schema-damage.test.ts can check that the damaging file fails and the
+// kit.schema-damage.process.test.ts can check that the damaging file fails and the
 // next file of the same worker database runs on a sound schema. Not part of npm test.
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
