@@ -5,7 +5,7 @@
 import type { Sequelize } from 'sequelize';
 import pg from 'pg';
 import { quoteIdent, withDatabase } from '../src/testing/admin.ts';
-import { clsNamespace, createRequestOverride, installQueryGuard, kitStorage, TestSession } from '../src/testing/index.ts';
+import { clsNamespace, createRequestOverride, hasDeferrableConstraints, installQueryGuard, kitStorage, TestSession } from '../src/testing/index.ts';
 import { AdminConnection, appTables, BENCH_PREFIX, deletionOrder, leftoverRows } from './databases.ts';
 import { BenchServer, buildApp, connectApp } from './stage.ts';
 import { runWorkload, signInStaff, type Lap } from './workload.ts';
@@ -99,6 +99,9 @@ async function shared(ctx: StrategyContext): Promise<Strategy> {
   installQueryGuard(db.sequelize);
   const running: { current: TestSession | undefined } = { current: undefined };
   const server = await BenchServer.start(buildApp(db, createRequestOverride(running)));
+  // As FileKit does once per file: the deferred-constraint check (a round trip
+  // at each teardown) only when the schema has DEFERRABLE constraints.
+  const sessionOptions = { checkDeferredConstraints: await hasDeferrableConstraints(db.sequelize) };
   return {
     key: 'shared',
     label: 'shared transaction (kit)',
@@ -106,7 +109,7 @@ async function shared(ctx: StrategyContext): Promise<Strategy> {
     server,
     sequelize: db.sequelize,
     async runOne(n, lap, extraRows) {
-      const session = await TestSession.begin(db.sequelize, `bench test ${n}`);
+      const session = await TestSession.begin(db.sequelize, `bench test ${n}`, sessionOptions);
       running.current = session;
       lap('begin');
       try {
@@ -123,7 +126,7 @@ async function shared(ctx: StrategyContext): Promise<Strategy> {
       lap('rollback');
     },
     async runBlock(n, tests) {
-      const session = await TestSession.begin(db.sequelize, `bench block ${n}`);
+      const session = await TestSession.begin(db.sequelize, `bench block ${n}`, sessionOptions);
       running.current = session;
       try {
         await kitStorage.run({ values: new Map<string, unknown>([['transaction', session.transaction]]), session }, async () => {

@@ -299,8 +299,12 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
   }
 }
 
-/** Whether teardown must check DEFERRABLE constraints (one round trip per test); asked once per file. */
-async function hasDeferrableConstraints(sequelize: Sequelize): Promise<boolean> {
+/**
+ * Whether teardown must check DEFERRABLE constraints (one round trip per test);
+ * FileKit asks once per file. For code that drives `TestSession` itself: pass
+ * the answer as `checkDeferredConstraints`.
+ */
+export async function hasDeferrableConstraints(sequelize: Sequelize): Promise<boolean> {
   const [rows] = await outsideAnyTest(() =>
     sequelize.query(
       `SELECT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace

@@ -26,7 +26,7 @@ export { workerDatabaseUrl, createScratchDatabase, providedDatabase, publishData
 export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
 export { checkWorkerDatabase, checkDatabaseAgainstTemplate, countTableRows, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection } from './schema-fingerprint.ts';
 export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
-export { FileKit, noContextError, type SharedSessionWiring, type SharedTransaction, type FileKitOptions, type StartedTest, type TestRunOptions } from './file-kit.ts';
+export { FileKit, hasDeferrableConstraints, noContextError, type SharedSessionWiring, type SharedTransaction, type FileKitOptions, type StartedTest, type TestRunOptions } from './file-kit.ts';
 export { RunningTests } from './running-tests.ts';
 export { TEST_ID_HEADER, outsideTestError } from './request-override.ts';
 export { DEFAULT_TEARDOWN_WAIT_MS, type TestSessionOptions, type TransactionOpener, type RawConnection, type OpenAppTransaction } from './session.ts';
