@@ -7,6 +7,8 @@
  *   npm run docs:check -- --write-counts     regenerate WORKBENCH.md's counts only (CI: a new test must not turn it red)
  *
  * Checked markdown: README.md, TESTING.md, WORKBENCH.md, the kit's README.md and FAQ.md (src/testing/), and docs/**\/*.md (docs/api/ is generated and skipped).
+ * It is parsed as GitHub parses it (remark with GFM): code blocks, comments, headings and links are found wherever
+ * they nest (list items, blockquotes), and nothing inside code or an HTML comment counts as any of them.
  *
  * 1. Included snippets. A test file marks a region:
  *
@@ -37,7 +39,7 @@
  *    compile (a fragment, a signature sketch), and prefer none.
  *
  * 3. Links. Every relative link, image and reference definition must resolve to an existing file or
- *    folder; `#anchors` into markdown files must match a heading (GitHub's slug rules, `-1` for repeats)
+ *    folder; `#anchors` into markdown files must match a heading (github-slugger on its rendered text, `-1` for repeats)
  *    or an `<a id>`; anchors into other files (`#L12`) are refused because they drift. Links into docs/api/
  *    are refused too: it is generated, so such a link is broken on GitHub; name `npm run docs` instead.
  *
@@ -59,7 +61,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import GithubSlugger from 'github-slugger';
+import type { Code, Heading, Html, Nodes } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
 import ts from 'typescript';
+import { unified } from 'unified';
 import { TESTING_SECTIONS } from '../src/testing/errors.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -113,7 +121,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 // ---------------------------------------------------------------------------
-// Markdown files and their structure
+// Markdown files and their syntax tree
 
 function markdownFiles(): string[] {
   const files = ['README.md', 'TESTING.md', 'WORKBENCH.md', 'src/testing/README.md', 'src/testing/FAQ.md'].map((f) => join(ROOT, f)).filter((f) => existsSync(f));
@@ -130,118 +138,86 @@ function markdownFiles(): string[] {
   return files;
 }
 
-interface Fence {
-  /** 0-based index of the opening fence line. */
-  open: number;
-  /** 0-based index of the closing fence line (lines.length when unclosed). */
-  close: number;
-  info: string;
-}
+const parser = unified().use(remarkParse).use(remarkGfm);
 
-function findFences(lines: string[]): Fence[] {
-  const fences: Fence[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^ {0,3}(`{3,}|~{3,})\s*(.*)$/.exec(lines[i] ?? '');
-    if (!m) continue;
-    const marker = m[1] ?? '```';
-    if (marker[0] === '`' && (m[2] ?? '').includes('`')) continue;
-    let close = i + 1;
-    const closing = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
-    while (close < lines.length && !closing.test(lines[close] ?? '')) close++;
-    fences.push({ open: i, close, info: (m[2] ?? '').trim() });
-    i = close;
-  }
-  return fences;
-}
-
-/** Marks every line that is inside (or is) a code fence. */
-function fenceMask(lines: string[], fences: Fence[]): boolean[] {
-  const mask = lines.map(() => false);
-  for (const f of fences) for (let i = f.open; i <= Math.min(f.close, lines.length - 1); i++) mask[i] = true;
-  return mask;
-}
-
-interface Heading {
+interface Markdown {
   text: string;
-  line: number;
+  lines: string[];
+  /** Every node of the tree, in document order. */
+  nodes: Nodes[];
 }
 
-function findHeadings(lines: string[]): Heading[] {
-  const mask = fenceMask(lines, findFences(lines));
-  const headings: Heading[] = [];
-  let inComment = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (mask[i]) continue;
-    if (inComment) {
-      if (line.includes('-->')) inComment = false;
-      continue;
-    }
-    if (line.includes('<!--') && !line.includes('-->')) {
-      inComment = true;
-      continue;
-    }
-    const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
-    if (atx) {
-      headings.push({ text: (atx[2] ?? '').trim(), line: i + 1 });
-      continue;
-    }
-    const next = lines[i + 1] ?? '';
-    if (line.trim() !== '' && !mask[i + 1] && /^ {0,3}(=+|-+)[ \t]*$/.test(next) && !/^ {0,3}([-*+]|\d+[.)])\s/.test(line) && !/^\s*[|>]/.test(line)) {
-      // A setext heading needs a paragraph above it; a lone line followed by --- qualifies.
-      const prev = lines[i - 1] ?? '';
-      if (prev.trim() === '' || i === 0) headings.push({ text: line.trim(), line: i + 1 });
-    }
-  }
-  return headings;
+/** GitHub-flavoured markdown, as GitHub parses it: code, comments and headings are found wherever they nest. */
+function parseMarkdown(text: string): Markdown {
+  const nodes: Nodes[] = [];
+  const walk = (node: Nodes) => {
+    nodes.push(node);
+    if ('children' in node) for (const child of node.children) walk(child);
+  };
+  walk(parser.parse(text));
+  return { text, lines: text.split('\n'), nodes };
 }
 
-/** The text GitHub renders for a heading's inline markdown. */
-function headingPlainText(markdown: string): string {
-  return markdown
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .replace(/`([^`]*)`/g, '$1')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"');
+function nodesOf<T extends Nodes['type']>(md: Markdown, type: T): Array<Extract<Nodes, { type: T }>> {
+  return md.nodes.filter((n): n is Extract<Nodes, { type: T }> => n.type === type);
 }
 
-/** GitHub's heading ids (github-slugger): lower case, drop punctuation and symbols, spaces to hyphens. */
-function githubSlug(text: string): string {
-  return headingPlainText(text)
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
+/** The node's position (a parsed tree always has one). */
+function at(node: Nodes): NonNullable<Nodes['position']> {
+  if (!node.position) throw new Error(`markdown ${node.type} node without a position`);
+  return node.position;
+}
+
+/** The HTML nodes (blocks or inline) whose trimmed text `re` matches, e.g. the marker `<!-- include: ... -->`. */
+function comments(md: Markdown, re: RegExp): Array<{ node: Html; match: RegExpExecArray }> {
+  return nodesOf(md, 'html').flatMap((node) => {
+    const match = re.exec(node.value.trim());
+    return match ? [{ node, match }] : [];
+  });
+}
+
+/** A fence that runs to the end of its container because no closing fence matches its opening one. */
+function unclosed(md: Markdown, node: Code): boolean {
+  const { start, end } = at(node);
+  const source = md.text.slice(start.offset, end.offset).split('\n');
+  const marker = /^[\s>]*(`{3,}|~{3,})/.exec(source[0] ?? '')?.[1] ?? '```';
+  const last = (source.at(-1) ?? '').replace(/^[\s>]*/, '').trimEnd();
+  return source.length < 2 || !new RegExp(`^\\${marker[0]}{${marker.length},}$`).test(last);
+}
+
+/** The heading as written in the markdown (inline syntax kept), without its `#` marks or setext underline. */
+function headingSource(md: Markdown, heading: Heading): string {
+  const first = heading.children[0];
+  const last = heading.children.at(-1);
+  return first && last ? md.text.slice(at(first).start.offset, at(last).end.offset).trim() : '';
 }
 
 const anchorCache = new Map<string, Set<string>>();
 
+/** The ids GitHub gives the headings of a markdown file (github-slugger on the rendered text) and its `<a id>`s. */
 function anchorsOf(file: string): Set<string> {
   const cached = anchorCache.get(file);
   if (cached) return cached;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const anchors = new Set<string>();
-  const seen = new Map<string, number>();
-  for (const heading of findHeadings(lines)) {
-    const base = githubSlug(heading.text);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    anchors.add(n === 0 ? base : `${base}-${n}`);
+  const md = parseMarkdown(readFileSync(file, 'utf8'));
+  const slugger = new GithubSlugger();
+  const anchors = new Set(nodesOf(md, 'heading').map((h) => slugger.slug(toString(h, { includeHtml: false, includeImageAlt: false }))));
+  for (const node of nodesOf(md, 'html')) {
+    for (const m of withoutComments(node.value).matchAll(/<a\s+(?:[^>]*\s)?(?:id|name)="([^"]+)"/g)) anchors.add(m[1] ?? '');
   }
-  for (const m of readFileSync(file, 'utf8').matchAll(/<a\s+(?:[^>]*\s)?(?:id|name)="([^"]+)"/g)) anchors.add(m[1] ?? '');
   anchorCache.set(file, anchors);
   return anchors;
+}
+
+/** HTML with its comments blanked out (newlines kept, so offsets still give line numbers). */
+function withoutComments(html: string): string {
+  return html.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 // ---------------------------------------------------------------------------
 // 1. Included snippets
 
-const INCLUDE_OPEN = /^<!--\s*include:\s*(\S+?)#([\w.-]+)\s*-->\s*$/;
-const INCLUDE_CLOSE = /^<!--\s*\/include\s*-->\s*$/;
+const INCLUDE_OPEN = /^<!--\s*include:\s*(\S+?)#([\w.-]+)\s*-->$/;
+const INCLUDE_CLOSE = /^<!--\s*\/include\s*-->$/;
 
 function dedent(lines: string[]): string[] {
   while (lines.length && lines[0]?.trim() === '') lines.shift();
@@ -276,6 +252,39 @@ function readRegion(source: string, name: string): string[] | string {
   return `region "${name}" in ${rel(source)} has no // #endregion ${name}`;
 }
 
+interface Include {
+  path: string;
+  name: string;
+  /** 1-based lines of the opening and closing markers. */
+  open: number;
+  close: number;
+  /** What starts the marker's line (a list item's indentation, a blockquote's `>`), repeated on generated lines. */
+  prefix: string;
+}
+
+/** The include markers of a markdown file, paired; an opening marker without its closing one is reported when `file` is given. */
+function includesOf(md: Markdown, file?: string): Include[] {
+  const markers = [...comments(md, INCLUDE_OPEN), ...comments(md, INCLUDE_CLOSE)].sort((a, b) => at(a.node).start.line - at(b.node).start.line);
+  const found: Include[] = [];
+  let pending: Omit<Include, 'close'> | undefined;
+  const unpaired = () => {
+    if (pending && file) report(file, pending.open, `include of ${pending.path}#${pending.name} has no closing <!-- /include -->`);
+  };
+  for (const { node, match } of markers) {
+    const { start } = at(node);
+    if (match[1] === undefined) {
+      if (pending) found.push({ ...pending, close: start.line });
+      pending = undefined;
+      continue;
+    }
+    unpaired();
+    const prefix = (md.lines[start.line - 1] ?? '').slice(0, start.column - 1).replace(/[^>\s]/g, ' ');
+    pending = { path: match[1], name: match[2] ?? '', open: start.line, prefix };
+  }
+  unpaired();
+  return found;
+}
+
 function includeBody(markdownFile: string, path: string, region: string[]): string[] {
   const target = resolve(dirname(markdownFile), path);
   const shown = rel(target);
@@ -284,54 +293,24 @@ function includeBody(markdownFile: string, path: string, region: string[]): stri
 
 /** The text with every include regenerated (the caller decides whether to write it). */
 function processIncludes(file: string, text: string): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  const mask = fenceMask(lines, findFences(lines));
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    out.push(line);
-    const open = mask[i] ? null : INCLUDE_OPEN.exec(line);
-    if (!open) continue;
-    const [, path = '', name = ''] = open;
-    let close = i + 1;
-    while (close < lines.length && !INCLUDE_CLOSE.test(lines[close] ?? '')) {
-      if (INCLUDE_OPEN.test(lines[close] ?? '')) break;
-      close++;
-    }
-    if (close >= lines.length || !INCLUDE_CLOSE.test(lines[close] ?? '')) {
-      report(file, i + 1, `include of ${path}#${name} has no closing <!-- /include -->`);
+  const md = parseMarkdown(text);
+  const replacements: Array<{ open: number; close: number; body: string[] }> = [];
+  for (const { path, name, open, close, prefix } of includesOf(md, file)) {
+    const region = readRegion(resolve(dirname(file), path), name);
+    if (typeof region === 'string') {
+      report(file, open, `include ${path}#${name}: ${region}`);
       continue;
     }
-    const current = lines.slice(i + 1, close);
-    const region = readRegion(resolve(dirname(file), path), name);
-    let body = current;
-    if (typeof region === 'string') {
-      report(file, i + 1, `include ${path}#${name}: ${region}`);
-    } else {
-      body = includeBody(file, path, region);
-      if (body.join('\n') !== current.join('\n')) {
-        if (options.write) notes.push(`updated ${rel(file)}:${i + 1} from ${path}#${name}`);
-        else report(file, i + 1, `included snippet ${path}#${name} differs from the region in the source; run npm run docs:check -- --write`);
-      }
-    }
-    out.push(...body, lines[close] ?? '');
-    i = close;
+    const body = includeBody(file, path, region).map((l) => (l === '' ? prefix.trimEnd() : prefix + l));
+    if (body.join('\n') === md.lines.slice(open, close - 1).join('\n')) continue;
+    if (options.write) notes.push(`updated ${rel(file)}:${open} from ${path}#${name}`);
+    else report(file, open, `included snippet ${path}#${name} differs from the region in the source; run npm run docs:check -- --write`);
+    replacements.push({ open, close, body });
   }
-  return out.join('\n');
-}
-
-/** 0-based line ranges (inclusive) between include markers: their code is checked by the include, not compiled. */
-function includeRanges(lines: string[]): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let open = -1;
-  lines.forEach((line, i) => {
-    if (INCLUDE_OPEN.test(line)) open = i;
-    else if (INCLUDE_CLOSE.test(line) && open !== -1) {
-      ranges.push([open, i]);
-      open = -1;
-    }
-  });
-  return ranges;
+  const lines = [...md.lines];
+  // Last first, so that the line numbers of the earlier ones stay valid.
+  for (const { open, close, body } of replacements.reverse()) lines.splice(open, close - 1 - open, ...body);
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------
@@ -361,31 +340,31 @@ function rewriteImports(code: string, virtualPath: string): string {
 }
 
 function collectSnippets(file: string, text: string): Snippet[] {
-  const lines = text.split('\n');
+  const md = parseMarkdown(text);
   const snippets: Snippet[] = [];
-  const ranges = includeRanges(lines);
-  const inInclude = (line: number) => ranges.some(([a, b]) => line >= a && line <= b);
+  // Code between include markers is checked by the include, not compiled.
+  const included = includesOf(md).map(({ open, close }) => [open, close] as const);
   const stem = rel(file).replace(/[/\\]/g, '__');
   let n = 0;
-  for (const fence of findFences(lines)) {
-    const words = fence.info.split(/\s+/);
-    const lang = words[0]?.toLowerCase();
+  for (const node of nodesOf(md, 'code')) {
+    const words = [node.lang ?? '', ...(node.meta ?? '').split(/\s+/)];
+    const lang = node.lang?.toLowerCase();
+    const line = at(node).start.line;
     if (lang !== 'ts' && lang !== 'typescript') continue;
-    if (inInclude(fence.open)) continue;
+    if (included.some(([open, close]) => line > open && line < close)) continue;
     n++;
     if (words.includes('nocheck')) {
-      notes.push(`not type-checked (ts nocheck): ${rel(file)}:${fence.open + 1}`);
+      notes.push(`not type-checked (ts nocheck): ${rel(file)}:${line}`);
       continue;
     }
-    if (fence.close >= lines.length) {
-      report(file, fence.open + 1, 'code block is never closed');
+    if (unclosed(md, node)) {
+      report(file, line, 'code block is never closed');
       continue;
     }
-    const code = lines.slice(fence.open + 1, fence.close).join('\n');
     const path = join(SNIPPET_DIR, `${stem}-${n}.ts`);
     const virtualPath = words.find((w) => w.startsWith('file='))?.slice('file='.length) ?? 'snippet.ts';
-    writeFileSync(path, `${rewriteImports(code, virtualPath)}\nexport {};\n`);
-    snippets.push({ markdown: file, firstLine: fence.open + 2, path });
+    writeFileSync(path, `${rewriteImports(node.value, virtualPath)}\nexport {};\n`);
+    snippets.push({ markdown: file, firstLine: line + 1, path });
   }
   return snippets;
 }
@@ -418,32 +397,21 @@ function typeCheck(snippets: Snippet[]): void {
 // ---------------------------------------------------------------------------
 // 3. Links
 
-/** Blank out code (fenced and inline) and HTML comments, keeping line numbers. */
-function proseOnly(text: string): string[] {
-  const lines = text.split('\n');
-  const mask = fenceMask(lines, findFences(lines));
-  const kept = lines.map((l, i) => (mask[i] ? '' : l)).join('\n');
-  return kept
-    .replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '))
-    .replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, (m) => m.replace(/[^\n]/g, ' '))
-    .split('\n');
-}
-
-function linkTargets(lines: string[]): Array<{ target: string; line: number }> {
-  const found: Array<{ target: string; line: number }> = [];
-  lines.forEach((line, i) => {
-    for (const m of line.matchAll(/\]\(\s*(<[^>]*>|[^)\s]*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g)) {
-      found.push({ target: (m[1] ?? '').replace(/^<|>$/g, ''), line: i + 1 });
-    }
-    const def = /^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line);
-    if (def) found.push({ target: (def[1] ?? '').replace(/^<|>$/g, ''), line: i + 1 });
-    for (const m of line.matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/g)) found.push({ target: m[1] ?? '', line: i + 1 });
+/** Link, image and reference-definition targets, and `href` / `src` attributes of HTML (outside its comments). */
+function linkTargets(md: Markdown): Array<{ target: string; line: number }> {
+  return md.nodes.flatMap((node) => {
+    if (node.type === 'link' || node.type === 'image' || node.type === 'definition') return [{ target: node.url, line: at(node).start.line }];
+    if (node.type !== 'html') return [];
+    const html = withoutComments(node.value);
+    return [...html.matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/g)].map((m) => ({
+      target: m[1] ?? '',
+      line: at(node).start.line + (html.slice(0, m.index).match(/\n/g)?.length ?? 0),
+    }));
   });
-  return found;
 }
 
 function checkLinks(file: string, text: string): void {
-  for (const { target, line } of linkTargets(proseOnly(text))) {
+  for (const { target, line } of linkTargets(parseMarkdown(text))) {
     if (target === '') {
       report(file, line, 'empty link target');
       continue;
@@ -483,8 +451,8 @@ function checkLinks(file: string, text: string): void {
 // ---------------------------------------------------------------------------
 // 4. WORKBENCH.md counts
 
-const SUMMARY_OPEN = /^<!--\s*test-summary\s*-->\s*$/;
-const SUMMARY_CLOSE = /^<!--\s*\/test-summary\s*-->\s*$/;
+const SUMMARY_OPEN = /^<!--\s*test-summary\s*-->$/;
+const SUMMARY_CLOSE = /^<!--\s*\/test-summary\s*-->$/;
 
 function stripAnsi(text: string): string {
   // CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles).
@@ -509,9 +477,12 @@ const squash = (s: string) => s.trim().replace(/\s+/g, ' ');
 
 function checkWorkbench(text: string): string {
   const file = join(ROOT, 'WORKBENCH.md');
-  const lines = text.split('\n');
-  const open = lines.findIndex((l) => SUMMARY_OPEN.test(l));
-  const close = lines.findIndex((l, i) => i > open && SUMMARY_CLOSE.test(l));
+  const md = parseMarkdown(text);
+  const lines = md.lines;
+  // 0-based lines of the first opening marker and of the first closing marker after it (-1: none).
+  const marker = (re: RegExp, after: number) => comments(md, re).map(({ node }) => at(node).start.line - 1).find((l) => l > after) ?? -1;
+  const open = marker(SUMMARY_OPEN, -1);
+  const close = open === -1 ? -1 : marker(SUMMARY_CLOSE, open);
   if (open === -1 || close === -1) {
     report(file, undefined, 'WORKBENCH.md must quote the test summary between <!-- test-summary --> and <!-- /test-summary -->');
     return text;
@@ -561,7 +532,8 @@ function checkSections(): void {
     report(file, undefined, 'src/testing/FAQ.md does not exist, but the kit\'s errors point to its sections');
     return;
   }
-  const headings = new Set(findHeadings(readFileSync(file, 'utf8').split('\n')).map((h) => h.text));
+  const md = parseMarkdown(readFileSync(file, 'utf8'));
+  const headings = new Set(nodesOf(md, 'heading').map((h) => headingSource(md, h)));
   for (const [key, heading] of Object.entries(TESTING_SECTIONS)) {
     if (!headings.has(heading)) report(file, undefined, `TESTING_SECTIONS.${key} points to the heading "${heading}", which src/testing/FAQ.md does not have (verbatim)`);
   }
@@ -584,17 +556,18 @@ function kitMessageText(): string {
 function checkQuotedMessages(): void {
   const file = KIT_FAQ;
   if (!existsSync(file)) return;
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const md = parseMarkdown(readFileSync(file, 'utf8'));
   const source = kitMessageText();
-  for (const fence of findFences(lines)) {
-    if (fence.info.split(/\s+/)[0] !== 'text') continue;
-    const body = lines.slice(fence.open + 1, fence.close);
+  for (const node of nodesOf(md, 'code')) {
+    if (node.lang !== 'text') continue;
+    const body = node.value.split('\n');
+    const firstLine = at(node).start.line + 1;
     if (!body[0]?.startsWith('SharedSessionError: ')) continue;
     body.forEach((line, i) => {
       const see = /^See the kit's FAQ\.md, section "(.*)"\.$/.exec(line);
       if (see) {
         if (!Object.values(TESTING_SECTIONS).includes(see[1] as never)) {
-          report(file, fence.open + 2 + i, `quoted kit message points to "${see[1]}", which is not a value of TESTING_SECTIONS`);
+          report(file, firstLine + i, `quoted kit message points to "${see[1]}", which is not a value of TESTING_SECTIONS`);
         }
         return;
       }
@@ -602,7 +575,7 @@ function checkQuotedMessages(): void {
       for (const fragment of text.split(/<[^>]*>/)) {
         const trimmed = fragment.trim();
         if (trimmed.length >= 12 && !source.includes(trimmed)) {
-          report(file, fence.open + 2 + i, `quoted kit message not found in src/testing: "${trimmed}" (reworded? update the quote, or mark the varying part <like this>)`);
+          report(file, firstLine + i, `quoted kit message not found in src/testing: "${trimmed}" (reworded? update the quote, or mark the varying part <like this>)`);
         }
       }
     });
