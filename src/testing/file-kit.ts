@@ -303,6 +303,12 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
  * Whether teardown must check DEFERRABLE constraints (one round trip per test);
  * FileKit asks once per file. For code that drives `TestSession` itself: pass
  * the answer as `checkDeferredConstraints`.
+ *
+ * @example
+ * ```ts
+ * const checkDeferredConstraints = await hasDeferrableConstraints(sequelize); // once
+ * const session = await TestSession.begin(sequelize, 'my test', { checkDeferredConstraints });
+ * ```
  */
 export async function hasDeferrableConstraints(sequelize: Sequelize): Promise<boolean> {
   const [rows] = await outsideAnyTest(() =>
