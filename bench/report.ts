@@ -201,7 +201,23 @@ export function renderReport(r: BenchResults): string {
       line(`Two workers ran the E2E suite in ${formatSeconds(two.wallMs)} s against ${formatSeconds(one.wallMs)} s for one: ${formatRatio(one.wallMs / two.wallMs)} faster, on ${r.machine.cores} cores shared with PostgreSQL.`);
       line();
     }
-    for (const run of [...r.vitestSuite, ...r.e2eWorkers].filter((run) => run.exitCode !== 0 && run.outputTail)) {
+    if (r.npmTest) {
+      const npmRuns = [...r.npmTest.runs.map((run, i) => ({ name: `\`npm test\`, run ${i + 1}`, run })), ...(r.npmTest.processes ? [{ name: '`npm run test:processes` (information, not a target)', run: r.npmTest.processes }] : [])];
+      line(
+        "`npm test` as a user runs it: `node node_modules/vitest/vitest.mjs run` from the repository root without `DATABASE_URL`, timed from spawn to exit, which includes Vitest's start-up, " +
+          "starting its own embedded PostgreSQL (initdb included) and stopping it, the template migration and every test file on the config's workers, but not npm's own start:",
+      );
+      line();
+      line('| Run | command | tests passed | import s (summed over files) | tests s (summed) | wall s |');
+      line('|---|---|--:|--:|--:|--:|');
+      for (const { name, run } of npmRuns) {
+        line(`| ${name} | \`${run.command}\` | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.importMs === undefined ? '?' : formatSeconds(run.importMs)} | ${run.testsMs === undefined ? '?' : formatSeconds(run.testsMs)} | ${run.exitCode === 0 ? formatSeconds(run.wallMs) : `failed (exit ${run.exitCode})`} |`);
+      }
+      const passed = r.npmTest.runs.filter((run) => run.exitCode === 0);
+      if (passed.length) line(`\nMedian of the passing \`npm test\` runs: ${formatSeconds(median(passed.map((run) => run.wallMs)))} s.`);
+      line();
+    }
+    for (const run of [...r.vitestSuite, ...r.e2eWorkers, ...(r.npmTest?.runs ?? []), ...(r.npmTest?.processes ? [r.npmTest.processes] : [])].filter((run) => run.exitCode !== 0 && run.outputTail)) {
       line(`<details><summary>Output of the failed run \`${run.command}\`</summary>`);
       line();
       line('```');

@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     const vitestSuite: (VitestRun & { count: number; perFile: number })[] = [];
     const e2eWorkers: VitestRun[] = [];
     let vitestSkipped: string | undefined;
+    let npmTest: BenchResults['npmTest'];
     const loadBeforeVitest = os.loadavg()[0]!;
     if (quick) vitestSkipped = 'quick mode';
     else if (args['no-vitest']) vitestSkipped = '--no-vitest';
@@ -212,6 +213,16 @@ async function main(): Promise<void> {
         progress.update(`vitest: src/e2e, ${workers} worker(s)`, 1, 1, `${formatSeconds(e2eWorkers.at(-1)!.wallMs)} s`);
         progress.clear();
       }
+      // 9. `npm test` as a user runs it (its own embedded PostgreSQL), twice, and `npm run test:processes` once.
+      npmTest = { runs: [] };
+      for (const [i, label] of ['npm test (1/2)', 'npm test (2/2)', 'npm run test:processes'].entries()) {
+        progress.update(label, 0, 1);
+        const run = await timeVitest(i < 2 ? [] : ['--config', 'vitest.processes.config.ts']);
+        if (i < 2) npmTest.runs.push(run);
+        else npmTest.processes = run;
+        progress.update(label, 1, 1, run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`);
+        progress.clear();
+      }
     }
 
     const results: BenchResults = {
@@ -225,6 +236,7 @@ async function main(): Promise<void> {
       vitestSuite,
       e2eWorkers,
       ...(vitestSkipped ? { vitestSkipped } : {}),
+      ...(npmTest ? { npmTest } : {}),
       diagnostics,
       headToHead,
       rowsAxis,
@@ -265,6 +277,7 @@ function printSummary(r: BenchResults): void {
   for (const row of rows) console.log(fmt(row));
   console.log(`\nscaling (shared transaction, in-process): ${r.inProcess.map((p) => `${p.count} tests ${formatSeconds(p.ms)} s`).join(', ')}`);
   for (const run of r.vitestSuite) console.log(`vitest, ${run.count} generated tests (${run.perFile} per file), ${run.workers} workers: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
+  for (const run of [...(r.npmTest?.runs ?? []), ...(r.npmTest?.processes ? [r.npmTest.processes] : [])]) console.log(`${run.command}: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s, ${run.testsPassed} tests passed` : `failed (exit ${run.exitCode})`}`);
   for (const run of r.e2eWorkers) console.log(`vitest src/e2e, ${run.workers} worker(s): ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
   console.log(r.quick ? '\ntargets (quick mode: too few samples to judge; shown, not asserted):' : '\ntargets:');
   for (const c of checkTargets(r)) console.log(`  ${c.status.toUpperCase().padEnd(12)}  ${c.target} (goal ${c.goal}, must ${c.must}): ${c.measured}${c.verdict ? ` (${c.verdict})` : ''}`);

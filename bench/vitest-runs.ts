@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 export interface VitestRun {
   /** What was run, for the report. */
   command: string;
-  workers: number;
+  /** Undefined: the config's own (npm test). */
+  workers?: number;
   wallMs: number;
   exitCode: number | null;
   testsPassed?: number;
@@ -40,12 +41,19 @@ function durationPart(output: string, name: string): number | undefined {
   return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
 }
 
-export async function timeVitest(args: string[], workers: number, databaseUrl: string): Promise<VitestRun> {
-  const fullArgs = ['run', ...args, `--maxWorkers=${workers}`];
+/**
+ * Without `databaseUrl` (and `workers`) the child runs as a user's `npm test`
+ * does: no DATABASE_URL, so its global setup starts an embedded PostgreSQL of
+ * its own, on the config's workers, in this environment.
+ */
+export async function timeVitest(args: string[], workers?: number, databaseUrl?: string): Promise<VitestRun> {
+  const fullArgs = ['run', ...args, ...(workers ? [`--maxWorkers=${workers}`] : [])];
+  const { DATABASE_URL: _ignored, ...userEnv } = process.env;
+  const env = databaseUrl ? { ...process.env, DATABASE_URL: databaseUrl, CI: 'true' } : userEnv;
   const start = performance.now();
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [VITEST_BIN, ...fullArgs], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+      env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let text = '';
