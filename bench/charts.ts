@@ -40,3 +40,21 @@ export function scalingChart(r: BenchResults): { lines: string[]; legend: string
     legend: series.map((s, i) => `${i + 1}. ${s.name}`),
   };
 }
+
+/** Overhead over none of the kit, TRUNCATE and DELETE along an axis (rows per test, tables in the schema), one line each. */
+export function axisChart(title: string, xLabel: string, points: { x: number; overheadMs: Partial<Record<string, number>> }[]): { lines: string[]; legend: string[] } {
+  const series = (['shared', 'truncate', 'delete'] as const).map((key) => ({ name: { shared: 'kit', truncate: 'commit + TRUNCATE', delete: 'commit + DELETE' }[key], values: points.map((p) => p.overheadMs[key] ?? 0) }));
+  const all = series.flatMap((s) => s.values);
+  return {
+    lines: [
+      '```mermaid',
+      'xychart-beta',
+      `  title "${title}"`,
+      `  x-axis "${xLabel}" [${points.map((p) => p.x).join(', ')}]`,
+      `  y-axis "ms per test over none" ${Math.min(0, Math.floor(Math.min(...all)))} --> ${Math.ceil(Math.max(...all, 1))}`,
+      ...series.map((s) => `  line [${s.values.map(number).join(', ')}]`),
+      '```',
+    ],
+    legend: series.map((s) => s.name),
+  };
+}

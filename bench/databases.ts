@@ -37,6 +37,34 @@ export async function createBenchTemplate(serverUrl: string): Promise<string> {
 }
 
 /**
+ * A template with `tables` tables in all: the demo's, plus empty ones shaped
+ * like its own (serial primary key, a foreign key to tournaments with an index
+ * on it, text and timestamp columns). For the tables-in-the-schema axis.
+ */
+export async function createTablesTemplate(serverUrl: string, admin: AdminConnection, tables: number): Promise<string> {
+  const name = `${BENCH_TEMPLATE}_t${tables}`;
+  await admin.cloneTemplate(name);
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, name) });
+  await client.connect();
+  try {
+    const base = (await appTables(client)).length;
+    const ddl = Array.from({ length: Math.max(0, tables - base) }, (_, i) => {
+      const table = `extra_${String(i + 1).padStart(3, '0')}`;
+      return `CREATE TABLE ${table} (
+        id serial PRIMARY KEY,
+        tournament_id integer NOT NULL REFERENCES tournaments (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now());
+      CREATE INDEX ${table}_tournament_id_idx ON ${table} (tournament_id);`;
+    });
+    if (ddl.length) await client.query(ddl.join('\n'));
+  } finally {
+    await client.end();
+  }
+  return name;
+}
+
+/**
  * A long-lived connection to the maintenance database, for the statements a
  * strategy runs once per test (CREATE/DROP DATABASE). Reusing it gives that
  * strategy its best case: no connection set-up per test.

@@ -2,9 +2,9 @@
 // findings and how to read it all. Every number in it comes from this run.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { costChart, scalingChart } from './charts.ts';
+import { axisChart, costChart, scalingChart } from './charts.ts';
 import { machineLine } from './machine.ts';
-import { checkTargets, kitOverheadEstimates, type BenchResults, type StrategySummary } from './results.ts';
+import { checkTargets, kitOverheadEstimates, rowsGrowth, type BenchResults, type StrategySummary } from './results.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 
 const PHASE_COLUMNS = [
@@ -235,13 +235,19 @@ export function renderReport(r: BenchResults): string {
     line();
   }
 
+  const axisLines = (chart: { lines: string[]; legend: string[] }) => {
+    for (const chartLine of chart.lines) line(chartLine);
+    line();
+    line(`Lines, from the first: ${chart.legend.join('; ')}.`);
+    line();
+  };
   const signedMs = (ms: number) => (ms < 0 ? `−${formatMs(-ms)}` : `+${formatMs(ms)}`);
   if (r.rowsAxis?.length) {
     line('## As each test writes more rows');
     line();
     line(
       `The same workload with one more INSERT of many rows in each test, so that a test writes ${r.rowsAxis.map((p) => p.rows).join(', ')} rows ` +
-        `(${r.rowsAxis.length > 1 ? 'interleaved, ' : ''}median overhead over none in ms per test, ${r.axisRounds ?? 40} rounds each${r.quick ? ', quick mode' : ''}). ` +
+        `(${r.rowsAxis.length > 1 ? 'interleaved, ' : ''}median overhead over none in ms per test ± its standard error, ${r.axisRounds ?? 40} rounds each${r.quick ? ', quick mode' : ''}). ` +
         'The kit rolls back whatever a test wrote in one statement; DELETE has to find and remove every row; TRUNCATE empties each table whatever it holds.',
     );
     line();
@@ -250,8 +256,40 @@ export function renderReport(r: BenchResults): string {
     line(`| rows per test | none (ms per test) | ${keys.map((k) => names[k]).join(' | ')} |`);
     line(`|---|---|${keys.map(() => '---').join('|')}|`);
     for (const point of r.rowsAxis) {
-      line(`| ${point.rows} | ${formatMs(point.noneMs)} | ${keys.map((k) => (point.overheadMs[k] === undefined ? '–' : signedMs(point.overheadMs[k]!))).join(' | ')} |`);
+      const noise = (k: (typeof keys)[number]) => (point.noiseMs?.[k] === undefined ? '' : ` ± ${formatMs(point.noiseMs[k]!)}`);
+      line(`| ${point.rows} | ${formatMs(point.noneMs)} | ${keys.map((k) => (point.overheadMs[k] === undefined ? '–' : signedMs(point.overheadMs[k]!) + noise(k))).join(' | ')} |`);
     }
+    line();
+    axisLines(axisChart('Overhead over none (ms per test) by rows written per test', 'rows per test', r.rowsAxis.map((p) => ({ x: p.rows, overheadMs: p.overheadMs }))));
+    const growth = rowsGrowth(r.rowsAxis);
+    if (growth) {
+      line(
+        `From ${growth.from.rows} to ${growth.to.rows} rows the kit's overhead moved ${signedMs(growth.growthMs)} ms, ${growth.flat ? 'within' : 'beyond'} the noise band of ±${formatMs(growth.bandMs)} ms ` +
+          "(twice the standard error of that difference, each median's error estimated from the interquartile range of its samples): " +
+          `${growth.flat ? 'flat' : 'it grows'}; DELETE's moved ${signedMs(growth.to.overheadMs.delete! - growth.from.overheadMs.delete!)} ms and TRUNCATE's ${signedMs(growth.to.overheadMs.truncate! - growth.from.overheadMs.truncate!)} ms.`,
+      );
+      line();
+    }
+  }
+
+  if (r.tablesAxis?.length) {
+    const first = r.tablesAxis[0]!;
+    const last = r.tablesAxis.at(-1)!;
+    line('## As the schema grows');
+    line();
+    line(
+      `The same workload (no extra rows) on templates with ${r.tablesAxis.map((p) => p.tables).join(', ')} tables: the demo's ${first.tables} plus empty tables shaped like its own (serial primary key, a foreign key to tournaments with ON DELETE CASCADE, an index on it). ` +
+        `TRUNCATE and DELETE cover every table, as a real project's clean-up must; interleaved, ${r.axisRounds ?? 40} rounds each${r.quick ? ', quick mode' : ''}, median overhead over none in ms per test (± its standard error).`,
+    );
+    line();
+    const keys = ['shared', 'truncate', 'delete'] as const;
+    line('| tables | none (ms per test) | shared transaction (kit) | commit + TRUNCATE | commit + DELETE |');
+    line('|--:|--:|--:|--:|--:|');
+    for (const p of r.tablesAxis) line(`| ${p.tables} | ${formatMs(p.noneMs)} | ${keys.map((k) => `${signedMs(p.overheadMs[k]!)} ± ${formatMs(p.noiseMs[k]!)}`).join(' | ')} |`);
+    line();
+    axisLines(axisChart('Overhead over none (ms per test) by tables in the schema', 'tables', r.tablesAxis.map((p) => ({ x: p.tables, overheadMs: p.overheadMs }))));
+    const move = (k: (typeof keys)[number]) => `${signedMs(first.overheadMs[k]!)} to ${signedMs(last.overheadMs[k]!)} ms`;
+    line(`From ${first.tables} to ${last.tables} tables the kit's overhead went from ${move('shared')}, TRUNCATE's from ${move('truncate')} and DELETE's from ${move('delete')} per test.`);
     line();
   }
 

@@ -15,13 +15,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startPostgres } from '../src/testing/embedded-postgres.ts';
 import { withDatabase } from '../src/testing/admin.ts';
-import { AdminConnection, BENCH_PREFIX, createBenchTemplate, dropBenchDatabases } from './databases.ts';
+import { AdminConnection, BENCH_PREFIX, createBenchTemplate, createTablesTemplate, dropBenchDatabases } from './databases.ts';
 import { countStatements, runDiagnostics, type StatementCount } from './diagnostics.ts';
 import { machineInfo, machineLine } from './machine.ts';
 import { runHeadToHead, runInterleaved, TestCounter, timeSerial } from './measure.ts';
 import { Progress } from './progress.ts';
 import { BASE_ROWS } from './workload.ts';
-import { axisPoint, checkTargets, headToHeadSummary, summarise, type BenchResults, type RowsPoint, type ScalingPoint } from './results.ts';
+import { axisPoint, checkTargets, headToHeadSummary, summarise, type BenchResults, type RowsPoint, type ScalingPoint, type TablesPoint } from './results.ts';
 import { renderReport } from './report.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
@@ -65,6 +65,8 @@ const headToHeadPairs = quick ? 40 : 500;
 const rowsAxisExtras = quick ? [0, 296] : [0, 26, 296];
 // Rounds of each point of the rows and tables axes.
 const axisRounds = quick ? 3 : 40;
+// Tables in the schema: the demo's 6, and templates with empty tables added.
+const tableCounts = quick ? [6, 60] : [6, 60, 300];
 const SUITE_BLOCK_TESTS = 10;
 const suiteRounds = quick ? 2 : 20;
 const scalingRepeats = quick ? 1 : 3;
@@ -161,6 +163,21 @@ async function main(): Promise<void> {
       progress.clear();
     }
 
+    // 6b. Tables in the schema: the same four strategies on templates with
+    // more (empty) tables; TRUNCATE and DELETE cover every table.
+    const tablesAxis: TablesPoint[] = [];
+    for (const tables of tableCounts) {
+      const template = { name: await createTablesTemplate(postgres.url, admin, tables), tag: `t${tables}` };
+      const tableStrategies = await createStrategies({ serverUrl: postgres.url, admin, template }, ['none', 'shared', 'truncate', 'delete']);
+      try {
+        const tableSamples = await runInterleaved(tableStrategies, { warmupRounds: 3, rounds: axisRounds, counter, progress, label: `tables in the schema: ${tables}` });
+        tablesAxis.push({ tables, ...axisPoint(tableSamples) });
+      } finally {
+        for (const strategy of tableStrategies) await strategy.close();
+      }
+      progress.clear();
+    }
+
     // 7. Suite scope: blocks of 10 tests in ONE transaction with one login per
     // block, beside the same 10 tests in a transaction each, and commit + TRUNCATE.
     const truncateStrategy = strategies.find((s) => s.key === 'truncate')!;
@@ -241,6 +258,7 @@ async function main(): Promise<void> {
       headToHead,
       rowsAxis,
       axisRounds,
+      tablesAxis,
       suiteScope,
       load: { start: loadStart, beforeVitest: loadBeforeVitest, end: os.loadavg()[0]! },
       benchWallMs: performance.now() - benchStart,

@@ -39,6 +39,8 @@ export interface Strategy {
 export interface StrategyContext {
   serverUrl: string;
   admin: AdminConnection;
+  /** The template to clone (default the migrated one), and a tag for the database names cloned from it. */
+  template?: { name: string; tag: string };
 }
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -53,9 +55,9 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 
 /** A database of the strategy's own, cloned from the migrated template. */
 async function ownDatabase(ctx: StrategyContext, suffix: string): Promise<string> {
-  const name = `${BENCH_PREFIX}_${suffix}`;
+  const name = `${BENCH_PREFIX}_${ctx.template ? `${ctx.template.tag}_` : ''}${suffix}`;
   await ctx.admin.drop(name);
-  await ctx.admin.cloneTemplate(name);
+  await ctx.admin.cloneTemplate(name, ctx.template?.name);
   return withDatabase(ctx.serverUrl, name);
 }
 
@@ -235,7 +237,10 @@ async function databasePerTest(ctx: StrategyContext): Promise<Strategy> {
   };
 }
 
-/** Builds the strategies in the order A B C D E. */
-export async function createStrategies(ctx: StrategyContext): Promise<Strategy[]> {
-  return [await none(ctx), await shared(ctx), await truncate(ctx), await deleteAll(ctx), await databasePerTest(ctx)];
+/** Builds the strategies in the order A B C D E (or only those of `keys`, in that order). */
+export async function createStrategies(ctx: StrategyContext, keys: readonly StrategyKey[] = STRATEGY_KEYS): Promise<Strategy[]> {
+  const builders = { none, shared, truncate, delete: deleteAll, database: databasePerTest };
+  const strategies: Strategy[] = [];
+  for (const key of STRATEGY_KEYS.filter((k) => keys.includes(k))) strategies.push(await builders[key](ctx));
+  return strategies;
 }
