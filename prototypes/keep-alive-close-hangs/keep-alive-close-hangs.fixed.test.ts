@@ -58,6 +58,8 @@ test('when the server closes with a request in flight, then close() returns at o
   await handlerAnswered; // its queries ran inside the test's transaction, before the rollback
 
   recordOutcome(task, { topic, side: 'new', outcome: `close() took ${closeMs} ms (request in flight ${fate})` });
-  expect(closeMs).toBeLessThan(250);
+  // Milliseconds on a quiet machine; the bound leaves room for a loaded one and
+  // stays below the broken twin's floor (keepAliveTimeout / 2 - 200 = 800 ms).
+  expect(closeMs).toBeLessThan(500);
   expect(fate).toMatch(/^cut: /);
 });

@@ -160,7 +160,8 @@ test('when the test body sends a request from inside a managed transaction, then
     await expect(client.post('/people')).rejects.toThrow(/^A request was sent inside a transaction of the test body: POST \/people/);
   });
 
-  expect(Date.now() - started).toBeLessThan(1_000); // not after the 10 s lock timeout
+  // Not after the 10 s lock timeout; 3 s leaves room for a loaded CI machine.
+  expect(Date.now() - started).toBeLessThan(3_000);
 });
 
 test('when a fixture is registered with auto: true on the kit test, then registration is refused, naming the fixture', () => {
