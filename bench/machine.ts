@@ -1,5 +1,8 @@
-// The machine line printed at the start of every run and written into the report.
+// The machine line printed at the start of every run and written into the
+// report, and the size of the code measured against the code measuring it.
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { join } from 'node:path';
 import type { AdminConnection } from './databases.ts';
 
 export interface MachineInfo {
@@ -30,4 +33,24 @@ export async function machineInfo(admin: AdminConnection, embedded: boolean): Pr
 
 export function machineLine(m: MachineInfo): string {
   return `${m.postgres} (${m.postgresSource}), Node ${m.node}, ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, ${m.platform}`;
+}
+
+/** Lines of code of the `.ts` files directly in `dir`: blank lines and comment lines (`//`, `/* ... *\/`) not counted. */
+export async function codeLines(dir: string): Promise<number> {
+  let count = 0;
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ts'))) {
+    let inComment = false;
+    for (const raw of (await readFile(join(dir, name), 'utf8')).split('\n')) {
+      let line = raw.trim();
+      if (!inComment && line.startsWith('/*')) inComment = true;
+      if (inComment) {
+        const end = line.indexOf('*/');
+        if (end < 0) continue;
+        inComment = false;
+        line = line.slice(end + 2).trim();
+      }
+      if (line !== '' && !line.startsWith('//')) count++;
+    }
+  }
+  return count;
 }

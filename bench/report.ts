@@ -397,6 +397,13 @@ export function renderReport(r: BenchResults): string {
   );
   line();
   line(`Total benchmark wall time: ${formatSeconds(r.benchWallMs)} s (PostgreSQL start excluded).`);
+  if (r.codeLines) {
+    line();
+    line(
+      `The benchmark is ${r.codeLines.bench.toLocaleString('en-US')} lines of code (bench/*.ts) against the kit's ${r.codeLines.kit.toLocaleString('en-US')} (src/testing/*.ts, its tests aside), blank and comment lines not counted: ` +
+        (r.codeLines.bench < r.codeLines.kit ? 'smaller than the kit, as issue 11 asks.' : '**larger than the kit**, which issue 11 asks it not to be.'),
+    );
+  }
   line();
   return out.join('\n');
 }

@@ -91,6 +91,8 @@ export interface BenchResults {
    * after them (the Vitest workers add more). More than that is other work.
    */
   load: { start: number; beforeVitest?: number; end: number };
+  /** Lines of code (blanks and comments aside) of bench/*.ts and of the kit, src/testing/*.ts. */
+  codeLines?: { bench: number; kit: number };
   /** Total wall time of the benchmark run, PostgreSQL start excluded. */
   benchWallMs: number;
 }
@@ -192,9 +194,9 @@ export function kitOverheadEstimates(r: BenchResults): { fiveWay: number; headTo
 
 /** Level 0: goal met; 1: must met, goal missed; 2: missed. Lower values are better. */
 function grade(value: number, goal: number, must: number, fmt: (v: number) => string): { level: 0 | 1 | 2; words: string } {
-  if (value <= goal) return { level: 0, words: `goal met, ${fmt(goal - value)} to spare` };
-  if (value <= must) return { level: 1, words: `must met, goal missed by ${fmt(value - goal)}` };
-  return { level: 2, words: `missed by ${fmt(value - must)} (the goal by ${fmt(value - goal)})` };
+  if (value <= goal) return { level: 0, words: `${fmt(goal - value)} to spare` };
+  if (value <= must) return { level: 1, words: `goal missed by ${fmt(value - goal)}` };
+  return { level: 2, words: `must missed by ${fmt(value - must)}, the goal by ${fmt(value - goal)}` };
 }
 
 const STATUS_OF_LEVEL: Status[] = ['goal met', 'must met', 'missed'];
@@ -203,7 +205,7 @@ const STATUS_OF_LEVEL: Status[] = ['goal met', 'must met', 'missed'];
 function graded(target: Omit<TargetCheck, 'status' | 'verdict'>, estimates: [string, number][], goal: number, must: number, fmt: (v: number) => string): TargetCheck {
   const grades = estimates.map(([name, value]) => ({ name, ...grade(value, goal, must, fmt) }));
   const status = new Set(grades.map((g) => g.level)).size > 1 ? 'split' : STATUS_OF_LEVEL[grades[0]!.level]!;
-  const verdict = grades.length === 1 ? grades[0]!.words : grades.map((g) => `${g.name}: ${g.words}`).join('; ');
+  const verdict = grades.length === 1 ? grades[0]!.words : grades.map((g) => `${g.name} ${STATUS_OF_LEVEL[g.level]}, ${g.words}`).join('; ');
   return { ...target, status, verdict };
 }
 
@@ -308,7 +310,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   const rowsTarget = { target: "Kit's overhead as rows per test grow (TRUNCATE and DELETE beside it)", goal: 'flat', must: '—' };
   const growth = rowsGrowth(r.rowsAxis ?? []);
   const axisCell = (p: RowsPoint) =>
-    `${p.rows} rows: kit ${ms(p.overheadMs.shared!)}, TRUNCATE ${ms(p.overheadMs.truncate!)}, DELETE ${ms(p.overheadMs.delete!)}`;
+    `${p.rows} rows: kit ${signed(p.overheadMs.shared!)}, TRUNCATE ${signed(p.overheadMs.truncate!)}, DELETE ${signed(p.overheadMs.delete!)}`;
   if (!growth) checks.push(notMeasured(rowsTarget, 'fewer than two row counts'));
   else {
     checks.push({

@@ -17,7 +17,7 @@ import { startPostgres } from '../src/testing/embedded-postgres.ts';
 import { withDatabase } from '../src/testing/admin.ts';
 import { AdminConnection, BENCH_PREFIX, createBenchTemplate, createTablesTemplate, dropBenchDatabases } from './databases.ts';
 import { countStatements, runDiagnostics, type StatementCount } from './diagnostics.ts';
-import { machineInfo, machineLine } from './machine.ts';
+import { codeLines, machineInfo, machineLine } from './machine.ts';
 import { runHeadToHead, runInterleaved, TestCounter, timeSerial } from './measure.ts';
 import { Progress } from './progress.ts';
 import { BASE_ROWS } from './workload.ts';
@@ -261,6 +261,7 @@ async function main(): Promise<void> {
       tablesAxis,
       suiteScope,
       load: { start: loadStart, beforeVitest: loadBeforeVitest, end: os.loadavg()[0]! },
+      codeLines: { bench: await codeLines('bench'), kit: await codeLines(join('src', 'testing')) },
       benchWallMs: performance.now() - benchStart,
     };
     await writeOutputs(results);
