@@ -7,7 +7,8 @@
 # fence, markdown that a line scanner misreads) and prints the exit code and
 # first lines of `docs:check` (or `typedoc`) for each. The baseline, the
 # "not broken" case and the final run must say rc=0, every broken case rc!=0.
-# Needs a green `npm test 2>&1 | tee .tmp/test-output.txt` first. Not part of CI.
+# Needs a green `npm test 2>&1 | tee .tmp/test-output.txt` and
+# `npm run test:processes 2>&1 | tee .tmp/test-output-processes.txt` first. Not part of CI.
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 P=$(mktemp -d)
@@ -42,6 +43,12 @@ echo "## 9. a kit error reworded in src/testing (quoted message drifts)"
 sed -i "s/so it would not see the test's rows/so it would not see the test rows/" src/testing/query-guard.ts; run; cp $ORIG/src/testing/query-guard.ts src/testing/
 echo "## 10. the last run was red"
 sed 's/\x1b\[[0-9;]*m//g; s/Test Files  \([0-9]*\) passed/Test Files  1 failed | \1 passed/' .tmp/test-output.txt > .tmp/red.txt; run --test-output .tmp/red.txt
+echo "## 10b. the quoted test:processes counts differ from its run"
+perl -0pi -e 's/(test-summary processes -->\n```text\n[^\n]*\n\s*Tests\s+)(\d+)/$1.($2+1)/e' WORKBENCH.md; run; cp $ORIG/WORKBENCH.md .
+echo "## 10c. the test:processes output missing"
+run --processes-output .tmp/nope.txt
+echo "## 10d. the last test:processes run was red"
+sed 's/\x1b\[[0-9;]*m//g; s/Test Files  \([0-9]*\) passed/Test Files  1 failed | \1 passed/' .tmp/test-output-processes.txt > .tmp/red-processes.txt; run --processes-output .tmp/red-processes.txt
 echo "## 11. TypeDoc: an export loses its @example"
 perl -0pi -e 's/ \*\n \* \@example\n \* ```ts\n \* const lock = new Mutex\(\);.*?```\n//s' src/testing/lock.ts
 npx typedoc --out .tmp/api > .tmp/out.txt 2>&1; echo "rc=$?"; sed 's/\x1b\[[0-9;]*m//g' .tmp/out.txt | grep -v "^\[info\]" | head -3; cp $ORIG/src/testing/lock.ts src/testing/

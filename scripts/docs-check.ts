@@ -4,6 +4,7 @@
  *   npm run docs:check                       check (exit 1 on any problem)
  *   npm run docs:check -- --write            regenerate included snippets and WORKBENCH.md's counts, then check
  *   npm run docs:check -- --test-output F    read the `npm test` output from F (default .tmp/test-output.txt)
+ *   npm run docs:check -- --processes-output F  read the `npm run test:processes` output from F (default .tmp/test-output-processes.txt)
  *   npm run docs:check -- --write-counts     regenerate WORKBENCH.md's counts only (CI: a new test must not turn it red)
  *
  * Checked markdown: README.md, TESTING.md, WORKBENCH.md, the kit's README.md and FAQ.md (src/testing/), and docs/**\/*.md (docs/api/ is generated and skipped).
@@ -44,8 +45,10 @@
  *    are refused too: it is generated, so such a link is broken on GitHub; name `npm run docs` instead.
  *
  * 4. WORKBENCH.md counts. WORKBENCH.md quotes the summary lines of the last `npm test` run between
- *    `<!-- test-summary -->` and `<!-- /test-summary -->`. The check does not run the suite (slow, needs the
- *    database): .ci/run tees `npm test` into .tmp/test-output.txt and this script reads it (ANSI codes
+ *    `<!-- test-summary -->` and `<!-- /test-summary -->`, and those of `npm run test:processes` between
+ *    `<!-- test-summary processes -->` and `<!-- /test-summary processes -->`. The check does not run the
+ *    suites (slow, need the database): .ci/run tees them into .tmp/test-output.txt and
+ *    .tmp/test-output-processes.txt (--test-output, --processes-output) and this script reads them (ANSI codes
  *    stripped). The check fails when the quoted `Test Files` / `Tests` lines differ from the run's, when the
  *    run was not green, or when the output file is missing. `--write` updates the quoted lines.
  *
@@ -80,6 +83,9 @@ interface Options {
   /** True when --test-output named the file: then a missing file is an error, not a skipped check. */
   testOutputGiven: boolean;
   testOutput: string;
+  /** The same for `npm run test:processes` (--processes-output). */
+  processesOutputGiven: boolean;
+  processesOutput: string;
 }
 
 interface Problem {
@@ -101,21 +107,30 @@ function rel(file: string): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { write: false, writeCounts: false, testOutput: join(ROOT, '.tmp', 'test-output.txt'), testOutputGiven: false };
+  const options: Options = {
+    write: false,
+    writeCounts: false,
+    testOutput: join(ROOT, '.tmp', 'test-output.txt'),
+    testOutputGiven: false,
+    processesOutput: join(ROOT, '.tmp', 'test-output-processes.txt'),
+    processesOutputGiven: false,
+  };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] ?? '';
+    const path = /^--(test|processes)-output(?:=(.*))?$/.exec(arg);
     if (arg === '--write') options.write = true;
     else if (arg === '--write-counts') options.writeCounts = true;
-    else if (arg === '--test-output') {
-      const value = argv[++i];
-      if (!value) throw new Error('--test-output needs a path');
-      options.testOutputGiven = true;
-      options.testOutput = resolve(process.cwd(), value);
-    } else if (arg?.startsWith('--test-output=')) {
-      options.testOutput = resolve(process.cwd(), arg.slice('--test-output='.length));
-      options.testOutputGiven = true;
-    }
-    else throw new Error(`unknown argument ${arg}; use --write, --write-counts and/or --test-output <path>`);
+    else if (path) {
+      const value = path[2] ?? argv[++i];
+      if (!value) throw new Error(`--${path[1]}-output needs a path`);
+      if (path[1] === 'test') {
+        options.testOutput = resolve(process.cwd(), value);
+        options.testOutputGiven = true;
+      } else {
+        options.processesOutput = resolve(process.cwd(), value);
+        options.processesOutputGiven = true;
+      }
+    } else throw new Error(`unknown argument ${arg}; use --write, --write-counts, --test-output <path> and/or --processes-output <path>`);
   }
   return options;
 }
@@ -451,8 +466,13 @@ function checkLinks(file: string, text: string): void {
 // ---------------------------------------------------------------------------
 // 4. WORKBENCH.md counts
 
-const SUMMARY_OPEN = /^<!--\s*test-summary\s*-->$/;
-const SUMMARY_CLOSE = /^<!--\s*\/test-summary\s*-->$/;
+/** The two quoted summaries: `npm test` and `npm run test:processes`, each from the output CI tees. */
+function quotedSummaries() {
+  return [
+    { marker: 'test-summary', command: 'npm test', output: options.testOutput, given: options.testOutputGiven, flag: '--test-output' },
+    { marker: 'test-summary processes', command: 'npm run test:processes', output: options.processesOutput, given: options.processesOutputGiven, flag: '--processes-output' },
+  ];
+}
 
 function stripAnsi(text: string): string {
   // CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles).
@@ -476,34 +496,42 @@ function summaryLines(output: string): { files: string; tests: string; errors?: 
 const squash = (s: string) => s.trim().replace(/\s+/g, ' ');
 
 function checkWorkbench(text: string): string {
+  for (const summary of quotedSummaries()) text = checkQuotedSummary(text, summary);
+  return text;
+}
+
+/** Checks (or, with --write / --write-counts, rewrites) one quoted summary of WORKBENCH.md against its run's output. */
+function checkQuotedSummary(text: string, { marker, command, output, given, flag }: ReturnType<typeof quotedSummaries>[number]): string {
   const file = join(ROOT, 'WORKBENCH.md');
   const md = parseMarkdown(text);
   const lines = md.lines;
+  const openRe = new RegExp(`^<!--\\s*${marker.replace(' ', '\\s+')}\\s*-->$`);
+  const closeRe = new RegExp(`^<!--\\s*/${marker.replace(' ', '\\s+')}\\s*-->$`);
   // 0-based lines of the first opening marker and of the first closing marker after it (-1: none).
-  const marker = (re: RegExp, after: number) => comments(md, re).map(({ node }) => at(node).start.line - 1).find((l) => l > after) ?? -1;
-  const open = marker(SUMMARY_OPEN, -1);
-  const close = open === -1 ? -1 : marker(SUMMARY_CLOSE, open);
+  const at0 = (re: RegExp, after: number) => comments(md, re).map(({ node }) => at(node).start.line - 1).find((l) => l > after) ?? -1;
+  const open = at0(openRe, -1);
+  const close = open === -1 ? -1 : at0(closeRe, open);
+  const tee = `${command} 2>&1 | tee ${rel(output)}`;
   if (open === -1 || close === -1) {
-    report(file, undefined, 'WORKBENCH.md must quote the test summary between <!-- test-summary --> and <!-- /test-summary -->');
+    report(file, undefined, `WORKBENCH.md must quote the summary of \`${command}\` between <!-- ${marker} --> and <!-- /${marker} -->`);
     return text;
   }
-  if (!existsSync(options.testOutput) && !options.testOutputGiven) {
-    // A fresh clone has no run yet: the counts are checked where a run exists (CI passes --test-output).
-    notes.push(`WORKBENCH.md's counts not checked: no ${rel(options.testOutput)} yet (run \`npm test 2>&1 | tee ${rel(options.testOutput)}\` first)`);
+  if (!existsSync(output) && !given) {
+    // A fresh clone has no run yet: the counts are checked where a run exists (CI passes the output files).
+    notes.push(`WORKBENCH.md's counts of \`${command}\` not checked: no ${rel(output)} yet (run \`${tee}\` first)`);
     return text;
   }
-  if (!existsSync(options.testOutput)) {
-    report(file, open + 1, `cannot check the quoted counts: ${rel(options.testOutput)} does not exist. ` +
-      'Run `npm test 2>&1 | tee .tmp/test-output.txt` first (.ci/run does), or pass --test-output <file>');
+  if (!existsSync(output)) {
+    report(file, open + 1, `cannot check the quoted counts: ${rel(output)} does not exist. Run \`${tee}\` first (.ci/run does), or pass ${flag} <file>`);
     return text;
   }
-  const summary = summaryLines(readFileSync(options.testOutput, 'utf8'));
+  const summary = summaryLines(readFileSync(output, 'utf8'));
   if (typeof summary === 'string') {
-    report(file, open + 1, `cannot check the quoted counts: ${rel(options.testOutput)}: ${summary}`);
+    report(file, open + 1, `cannot check the quoted counts: ${rel(output)}: ${summary}`);
     return text;
   }
   if (/\bfailed\b/.test(summary.files + summary.tests) || summary.errors) {
-    report(file, open + 1, `the run in ${rel(options.testOutput)} is not green (${squash(summary.files)}; ${squash(summary.tests)}${summary.errors ? `; ${squash(summary.errors)}` : ''}); WORKBENCH.md quotes green runs only`);
+    report(file, open + 1, `the run in ${rel(output)} is not green (${squash(summary.files)}; ${squash(summary.tests)}${summary.errors ? `; ${squash(summary.errors)}` : ''}); WORKBENCH.md quotes green runs only`);
     return text;
   }
   const quoted = lines.slice(open + 1, close);
@@ -512,10 +540,10 @@ function checkWorkbench(text: string): string {
   const same = quotedLines.length === 2 && quotedLines[0] === squash(summary.files) && quotedLines[1] === squash(summary.tests);
   if (same) return text;
   if (options.write || options.writeCounts) {
-    notes.push(`updated WORKBENCH.md's test summary: ${squash(summary.files)} / ${squash(summary.tests)}`);
+    notes.push(`updated WORKBENCH.md's summary of \`${command}\`: ${squash(summary.files)} / ${squash(summary.tests)}`);
     return [...lines.slice(0, open + 1), ...wanted, ...lines.slice(close)].join('\n');
   }
-  report(file, open + 1, `WORKBENCH.md quotes "${quotedLines.join(' / ')}" but the last run (${rel(options.testOutput)}) printed ` +
+  report(file, open + 1, `WORKBENCH.md quotes "${quotedLines.join(' / ')}" for \`${command}\` but the last run (${rel(output)}) printed ` +
     `"${squash(summary.files)} / ${squash(summary.tests)}"; run npm run docs:check -- --write`);
   return text;
 }
