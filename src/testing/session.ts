@@ -121,6 +121,9 @@ export interface TestSessionOptions {
   checkDeferredConstraints?: boolean;
 }
 
+type PgCallback = (error: Error | null, result?: unknown) => void;
+type PgQuery = (...args: unknown[]) => unknown;
+
 /** The savepoint that stands in for autocommit: see {@link TestSession.runAsAutocommit}. */
 const STATEMENT_SAVEPOINT = 'kit_statement';
 
@@ -173,6 +176,13 @@ export class TestSession {
   private scopeCounter = 0;
   /** none: no statement savepoint yet; clean: it marks the current state; dirty: writes happened since. */
   private statementSavepoint: 'none' | 'clean' | 'dirty' = 'none';
+  /**
+   * The savepoint statements to send in front of the next statement of the
+   * test's connection (see {@link TestSession.runAsAutocommit}); cleared when sent.
+   */
+  private pendingPrefix: string | undefined;
+  /** Gives the test's connection its own `query` back, before it returns to the pool. */
+  private restoreQuery: (() => void) | undefined;
 
   private constructor(transaction: Transaction, testName: string, options: TestSessionOptions) {
     this.transaction = transaction;
@@ -190,6 +200,7 @@ export class TestSession {
     const resolved = typeof options === 'number' ? { lockTimeoutMs: options } : options;
     const transaction = await outsideAnyTest(() => sequelize.transaction());
     const session = new TestSession(transaction, testName, resolved);
+    session.sendPrefixWithNextStatement();
     for (const method of ['commit', 'rollback'] as const) {
       Object.defineProperty(transaction, method, {
         configurable: true,
@@ -312,24 +323,76 @@ export class TestSession {
   async runAsAutocommit<T>(sql: string, run: () => Promise<T>): Promise<T> {
     const release = await this.statementLock.acquire();
     try {
-      if (this.statementSavepoint === 'none') await this.send(`SAVEPOINT ${STATEMENT_SAVEPOINT}`);
-      else if (this.statementSavepoint === 'dirty') {
-        await this.send(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}; SAVEPOINT ${STATEMENT_SAVEPOINT}`);
-      }
-      this.statementSavepoint = 'clean';
+      // The savepoint rides in front of the statement itself (one round trip,
+      // see sendPrefixWithNextStatement) instead of a round trip of its own.
+      const before = this.statementSavepoint;
+      if (before === 'none') this.pendingPrefix = `SAVEPOINT ${STATEMENT_SAVEPOINT}`;
+      else if (before === 'dirty') this.pendingPrefix = `RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}; SAVEPOINT ${STATEMENT_SAVEPOINT}`;
       let result: T;
       try {
         result = await run();
       } catch (error) {
-        await this.send(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
+        // Roll back to the savepoint only if it was set for this statement: an
+        // older one (state dirty) would also undo the writes since.
+        // A failed rollback (the prefix itself failed: the transaction was aborted already) must not hide the error.
+        if (this.pendingPrefix === undefined || before === 'clean') await this.send(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`).catch(() => {});
+        this.statementSavepoint = this.pendingPrefix === undefined ? 'clean' : before;
+        this.pendingPrefix = undefined;
         throw error;
       }
+      if (this.pendingPrefix !== undefined) {
+        // Nothing reached the connection (Sequelize answered without the database).
+        this.pendingPrefix = undefined;
+        return result;
+      }
+      this.statementSavepoint = 'clean';
       if (/^\s*SET\s+LOCAL\b/i.test(sql)) await this.send(`ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}`);
       else if (!isPlainRead(sql)) this.statementSavepoint = 'dirty';
       return result;
     } finally {
       release();
     }
+  }
+
+  /**
+   * Wraps the test connection's `query` (its own property, removed when the
+   * connection goes back to the pool) so that a pending savepoint prefix goes
+   * out with the next statement: in the same simple-protocol query when the
+   * statement has no bind parameters (its result is stripped of the prefix's,
+   * and an error position is shifted back), just before it otherwise.
+   */
+  private sendPrefixWithNextStatement(): void {
+    const connection = this.connection as unknown as Record<string, unknown> & { query: PgQuery };
+    // An own `query` (instrumentation) stays in the chain and comes back afterwards.
+    const own = Object.getOwnPropertyDescriptor(connection, 'query');
+    const original = connection.query;
+    this.restoreQuery = () => {
+      if (own) Object.defineProperty(connection, 'query', own);
+      else Reflect.deleteProperty(connection, 'query');
+    };
+    const logging = (this.sequelize as unknown as { options: { logging?: unknown } }).options.logging;
+    connection.query = (...args: unknown[]) => {
+      const prefix = this.pendingPrefix;
+      const [text, second, third] = args;
+      const callback = (typeof second === 'function' ? second : third) as PgCallback | undefined;
+      if (prefix === undefined || typeof text !== 'string' || typeof callback !== 'function') return original.apply(connection, args);
+      this.pendingPrefix = undefined;
+      if (typeof logging === 'function') (logging as (message: string) => void)(`Executing (kit): ${prefix}`);
+      const values = typeof second === 'function' ? undefined : second;
+      if (Array.isArray(values) && values.length > 0) {
+        return original.call(connection, prefix, (error: Error | null) => (error ? callback(error) : original.call(connection, text, values, callback)));
+      }
+      const shift = prefix.length + 2;
+      const prefixResults = prefix.split(';').length;
+      return original.call(connection, `${prefix}; ${text}`, (error: (Error & { position?: string }) | null, result: unknown) => {
+        if (error) {
+          if (error.position && Number(error.position) > shift) error.position = String(Number(error.position) - shift);
+          return callback(error);
+        }
+        const rest = (result as unknown[]).slice(prefixResults);
+        return callback(null, rest.length === 1 ? rest[0] : rest);
+      });
+    };
   }
 
   /** A statement created a DEFERRABLE constraint inside the test: teardown must check it, whatever the schema had. */
@@ -486,6 +549,8 @@ export class TestSession {
       destroyConnection(c: unknown): Promise<void>;
     };
     connection.uuid = undefined;
+    this.restoreQuery?.(); // see sendPrefixWithNextStatement
+    this.pendingPrefix = undefined;
     if (destroy) void manager.destroyConnection(connection).catch(() => {});
     else manager.releaseConnection(connection);
   }

@@ -24,7 +24,7 @@ async function sleepingBackends(databaseUrl: string, pid: number | undefined): P
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'", [pid]);
+    const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%SELECT pg_sleep%'", [pid]);
     return result.rows[0]?.n ?? 0;
   } finally {
     await client.end();
