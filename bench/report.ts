@@ -332,7 +332,7 @@ export function renderReport(r: BenchResults): string {
   line(`- What the kit adds per test: \`TestSession.begin\` + \`end\` (pool acquire, \`START TRANSACTION\`, \`ROLLBACK\`, release) ${formatMs(d.sessionMs)} ms; raw \`BEGIN\` + \`ROLLBACK\` ${formatMs(d.beginRollbackMs)} ms.`);
   line(
     `- What the kit adds per request statement: each statement a request sends outside an app transaction stands behind a savepoint, as autocommit would leave it (the write stays if the request then fails; a failing statement undoes only itself). ` +
-      `The savepoint moves only after a write, with \`RELEASE SAVEPOINT; SAVEPOINT\` in one round trip: ${formatMs(d.statementSavepointMs)} ms on a bare pg connection (two round trips, as separate statements, would cost ${formatMs(d.savepointPairMs)} ms); plain SELECTs reuse it.`,
+      `The savepoint moves only after a write, with \`RELEASE SAVEPOINT; SAVEPOINT\`: ${formatMs(d.statementSavepointMs)} ms as a query of its own on a bare pg connection (two round trips, as separate statements, would cost ${formatMs(d.savepointPairMs)} ms); plain SELECTs reuse it. In front of a statement without bind parameters (Sequelize's SELECTs) the savepoint statements ride in the same query, so they cost no round trip of their own.`,
   );
   line(
     `- What the fidelity checks add per test: the session reset rides in the rollback's round trip (\`BEGIN\` + \`ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL\` ${formatMs(d.beginRollbackResetMs)} ms against ${formatMs(d.beginRollbackMs)} ms for \`BEGIN\` + \`ROLLBACK\`); ` +

@@ -91,7 +91,10 @@ test('when a statement fails, then its error points at the same position as on a
   const plain = (await onAPlainConnection(databaseUrl, sql)) as Error & { position?: string };
   await Person.create({ email: 'kept@example.com', name: 'kept' });
 
-  const failure = await asARequest(() => app.sequelize.query(sql)).catch((error: { original?: { position?: string; message: string } }) => error);
+  const failure = (await asARequest(() => app.sequelize.query(sql)).then(
+    () => ({}),
+    (error: unknown) => error,
+  )) as { original?: { position?: string; message: string } };
 
   expect(failure.original?.message).toBe(plain.message);
   expect(failure.original?.position).toBe(plain.position);
