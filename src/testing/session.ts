@@ -389,7 +389,8 @@ export class TestSession {
           if (error.position && Number(error.position) > shift) error.position = String(Number(error.position) - shift);
           return callback(error);
         }
-        const rest = (result as unknown[]).slice(prefixResults);
+        if (!Array.isArray(result)) return callback(null, result); // an empty statement: only the prefix answered
+        const rest = result.slice(prefixResults);
         return callback(null, rest.length === 1 ? rest[0] : rest);
       });
     };
