@@ -327,7 +327,10 @@ const cases: Case[] = [
   { when: 'an anonymous client calls an unknown route', status: 404, code: 'not_found', act: async ({ as }) => (await as()).get('/admin') },
 ];
 
-test.for(cases)('when $when, then $status $code', async ({ status, code, act }, { factories, app, clientFor }) => {
+// Concurrent: each case runs in a transaction of its own, on a connection of its own, and
+// its requests reach it by the identity its clients carry; while one case waits for
+// PostgreSQL or its HTTP answer, the next runs (measured: this file about 10% faster).
+test.concurrent.for(cases)('when $when, then $status $code', async ({ status, code, act }, { factories, app, clientFor }) => {
   const res = await act({ factories, models: app.models, as: async (role) => withTimeout(await clientFor(role)) });
 
   expect(res.status).toBe(status);
