@@ -329,7 +329,7 @@ const cases: Case[] = [
 
 // Concurrent: each case runs in a transaction of its own, on a connection of its own, and
 // its requests reach it by the identity its clients carry; while one case waits for
-// PostgreSQL or its HTTP answer, the next runs (measured: this file about 10% faster).
+// PostgreSQL or its HTTP answer, the next runs.
 test.concurrent.for(cases)('when $when, then $status $code', async ({ status, code, act }, { factories, app, clientFor }) => {
   const res = await act({ factories, models: app.models, as: async (role) => withTimeout(await clientFor(role)) });
 

@@ -145,7 +145,7 @@ const rows = endpoints.flatMap((endpoint) =>
 
 // Concurrent: each case runs in a transaction of its own, on a connection of its own, and
 // its requests reach it by the identity its clients carry; while one case waits for
-// PostgreSQL or its HTTP answer, the next runs (measured: this file about 10% faster).
+// PostgreSQL or its HTTP answer, the next runs.
 test.concurrent.for(rows)('when $role calls $endpoint, then $expected', async ({ endpoint: name, role, expected }, { factories, app, clientFor }) => {
   const endpoint = endpoints.find((e) => e.name === name)!;
   const { path, body } = await endpoint.arrange(factories, app.models);
