@@ -9,5 +9,10 @@ import suite from './vitest.config.ts';
 // include and exclude); CI runs both.
 export default defineConfig({
   ...suite,
-  test: { ...suite.test, include: ['src/**/*.process.test.ts'], exclude: configDefaults.exclude },
+  test: {
+    ...suite.test,
+    // The same folders as npm test, so no *.process.test.ts falls between the two commands.
+    include: (suite.test?.include ?? []).map((pattern) => pattern.replace(/\*\.test\.ts$/, '*.process.test.ts')),
+    exclude: configDefaults.exclude,
+  },
 });
