@@ -24,7 +24,7 @@ export { RunningTests } from './running-tests.ts';
 export type { SharedSessionWiring, SharedTransaction } from './file-kit.ts';
 
 // One literal, so the docs check finds the FAQ's quote of it.
-const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this file (it registers the hook when imported), and keep Vitest's default `isolate: true` so the hook is registered for every file.";
+const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this file (it registers the hook when imported); with Vitest's `isolate: false`, also list the kit's setup file (`sequelize-shared-session/vitest-setup`) in `setupFiles`, so the hook is registered for every file.";
 
 /**
  * The heart of the adapter. aroundEach (not a fixture) because only here does
@@ -186,7 +186,7 @@ function notIsolatedError(file: string): SharedSessionError {
     `The kit hook is not registered in this file: ${file} runs in a module graph shared with another file ` +
       '(Vitest `isolate: false` or `--no-isolate`), so the fixtures module was imported, and its aroundEach hook ' +
       'registered, in another file only. Its tests would run outside any test transaction.\n' +
-      'Fix: keep `isolate: true` (the default) for the files that use the kit.',
+      "Fix: list the kit's setup file in `setupFiles` (`sequelize-shared-session/vitest-setup`, or `vitest-setup.ts` of a copied kit), or keep `isolate: true` (the default) for the files that use the kit.",
     TESTING_SECTIONS.notIsolated,
   );
 }
@@ -292,7 +292,11 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
       if (!currentContext()?.session && !filesWithKit.has(task.file.filepath)) throw notIsolatedError(task.file.filepath);
       return kit.tx();
     })
-    .extend('clientFor', async ({ kit }) => (role?: Role): Promise<AxiosInstance> => kit.clientFor(role));
+    .extend('clientFor', async ({ kit, task }) => {
+      // As for `tx`: in a shared module graph without the setup file, name that cause, not "No shared-session context".
+      if (!currentContext()?.session && !filesWithKit.has(task.file.filepath)) throw notIsolatedError(task.file.filepath);
+      return (role?: Role): Promise<AxiosInstance> => kit.clientFor(role);
+    });
 
   // In the file that imports this module first; with a shared module graph
   // (isolate: false) the setup file registers the hook in every later file.
