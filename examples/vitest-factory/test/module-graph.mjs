@@ -1,5 +1,7 @@
 // Module state of the worker's one module graph (isolate: false): this module is
 // evaluated once per worker, so what it holds goes on from file to file.
+import { expect } from 'vitest';
+
 const instances = new Set();
 
 /**
@@ -19,4 +21,16 @@ export function startFile(sequelize) {
  */
 export function recordFile(task, { fileNumber }) {
   task.meta.moduleGraph = { pid: process.pid, fileNumber };
+}
+
+/** The per-file probe every test file registers: its first test records the file's place in its worker. */
+export function proveModuleGraph(test) {
+  let file;
+  test.beforeAll(({ app }) => {
+    file = startFile(app.sequelize);
+  });
+  test('when this file starts in the worker, then the factory gave it a fresh Sequelize instance', ({ task }) => {
+    recordFile(task, file);
+    expect(file.fresh).toBe(true);
+  });
 }

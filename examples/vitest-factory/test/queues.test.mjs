@@ -1,16 +1,8 @@
 // Rows a test writes are seen by its requests, and gone for the next test.
 import { test, expect } from './fixtures.mjs';
-import { startFile, recordFile } from './module-graph.mjs';
+import { proveModuleGraph } from './module-graph.mjs';
 
-let file;
-test.beforeAll(({ app }) => {
-  file = startFile(app.sequelize);
-});
-
-test('when this file starts in the worker, then the factory gave it a fresh Sequelize instance', ({ task }) => {
-  recordFile(task, file);
-  expect(file.fresh).toBe(true);
-});
+proveModuleGraph(test);
 
 // #region rolled-back
 // Either order proves it: the second of these two tests to run gets 201 only if the

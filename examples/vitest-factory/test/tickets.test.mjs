@@ -1,16 +1,8 @@
 // Data created in the test is visible to the app's requests.
 import { test, expect } from './fixtures.mjs';
-import { startFile, recordFile } from './module-graph.mjs';
+import { proveModuleGraph } from './module-graph.mjs';
 
-let file;
-test.beforeAll(({ app }) => {
-  file = startFile(app.sequelize);
-});
-
-test('when this file starts in the worker, then the factory gave it a fresh Sequelize instance', ({ task }) => {
-  recordFile(task, file);
-  expect(file.fresh).toBe(true);
-});
+proveModuleGraph(test);
 
 test('when a ticket is created in the test, then a staff member\'s GET /tickets/:id returns it', async ({ app, tx, clientFor }) => {
   const { User, Queue, Ticket } = app.models;

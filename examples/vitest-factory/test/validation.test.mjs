@@ -1,16 +1,8 @@
 // Bad input is answered 4xx with a JSON error, and writes nothing.
 import { test, expect } from './fixtures.mjs';
-import { startFile, recordFile } from './module-graph.mjs';
+import { proveModuleGraph } from './module-graph.mjs';
 
-let file;
-test.beforeAll(({ app }) => {
-  file = startFile(app.sequelize);
-});
-
-test('when this file starts in the worker, then the factory gave it a fresh Sequelize instance', ({ task }) => {
-  recordFile(task, file);
-  expect(file.fresh).toBe(true);
-});
+proveModuleGraph(test);
 
 test('when a staff member posts a ticket without a title, then 400 with a JSON error and no row', async ({ app, clientFor }) => {
   const res = await (await clientFor('staff')).post('/tickets', { title: '   ', queue: 'billing' });
