@@ -26,7 +26,7 @@ import { createTestClient, startTestServer, type TestServer } from './test-serve
  * ```
  */
 export interface SharedSessionWiring<AppContext extends { sequelize: Sequelize }, Role extends string> {
-  /** Builds the app's database layer (Sequelize instance, models...) for one database URL. Called once per test file. */
+  /** Builds the app's database layer (Sequelize instance, models...) for one database URL. Called once per FileKit: per test file, or per worker with Vitest (which reuses it for the worker's files). */
   connect(databaseUrl: string): AppContext | Promise<AppContext>;
   /** Builds the app for tests, with `requestOverride` mounted as its first middleware. */
   createApp(app: AppContext, requestOverride: RequestOverride): RequestListener;

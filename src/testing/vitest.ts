@@ -39,11 +39,12 @@ const NO_CONTEXT_FIX = "Fix: import `test` from your fixtures module in this fil
  */
 async function kitHook(
   runTest: () => Promise<void>,
-  { kit, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; task: VitestTask },
+  // `kitFileCheck` is named so that Vitest sets up the per-file check in every file that uses the kit.
+  { kit, kitFileCheck, task }: { kit?: FileKit<{ sequelize: Sequelize }, string>; kitFileCheck?: string; task: VitestTask },
 ): Promise<void> {
   const context = currentContext();
   if (context?.scopeOwner === task) return runTest();
-  if (!kit) {
+  if (!kit || !kitFileCheck) {
     // A test of another builder (or of Vitest's own `test`) in a file that does not use the kit runs as it is.
     if (filesWithKit.has(task.file.filepath)) throw plainVitestTestError(task.name);
     return runTest();
@@ -250,8 +251,12 @@ function refuseAutoFixtures<T extends object>(test: T): T {
  *   test, also when it fails or times out;
  * - `clientFor(role?)`: an axios instance for the in-process app, signed in as
  *   a fresh user of `role` (anonymous without one), carrying the test's identity;
- * - `app`: what `wiring.connect` returned, for this file's database;
- * - `server`: the file's in-process server; `databaseUrl`: the file's database.
+ * - `app`: what `wiring.connect` returned, for the worker's database;
+ * - `server`: the in-process server; `databaseUrl`: the worker's database.
+ *
+ * `app` and `server` are built once per worker and serve each of its files
+ * (with Vitest's default `isolate: true` a worker runs one file); after each
+ * file the worker's database must still hold the template's rows and schema.
  *
  * Importing the module that calls this registers an `aroundEach` hook in the
  * importing file: it runs each test body inside an AsyncLocalStorage context,
@@ -272,22 +277,29 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
   const referenceTables = wiring.referenceTables ?? DEFAULT_REFERENCE_TABLES;
 
   const test = baseTest
+    // The kit is built once per worker: the app, its connections and its server
+    // serve every file of the worker (with `isolate: true`, Vitest's default, a
+    // worker runs one file, so that is once per file). Reusing them saves each
+    // later file new connections (password check, cold server caches) and the app's set-up.
     // Vitest reads a fixture's dependencies from its destructuring pattern, so "none" is `{}`.
     // eslint-disable-next-line no-empty-pattern
-    .extend('databaseUrl', { scope: 'file' }, async ({}, { onCleanup }) => {
-      const url = await workerDatabaseUrl();
-      // The per-file check: after the file's last test, its database must hold no
-      // rows and have the template's schema (DDL is not a row); a damaged one is cloned again.
-      onCleanup(() => checkWorkerDatabase(url, { referenceTables }));
-      return url;
-    })
-    .extend('kit', { scope: 'file' }, async ({ databaseUrl }, { onCleanup }) => {
+    .extend('databaseUrl', { scope: 'worker' }, async ({}) => workerDatabaseUrl())
+    .extend('kit', { scope: 'worker' }, async ({ databaseUrl }, { onCleanup }) => {
       const kit = await FileKit.open(wiring, databaseUrl, { explainMissingContext: diagnoseMissingContext, noContextFix: NO_CONTEXT_FIX });
       onCleanup(() => kit.close());
       return kit;
     })
-    .extend('app', { scope: 'file' }, ({ kit }) => kit.app)
-    .extend('server', { scope: 'file' }, ({ kit }) => kit.server)
+    // The per-file check, set up by the kit's hook for every test: after the file's
+    // last test, its database must hold the template's rows and schema (DDL is not a row).
+    .extend('kitFileCheck', { scope: 'file' }, async ({ databaseUrl }, { onCleanup }) => {
+      // A damaged database is cloned again, which ends the kit's pooled connections to it; Sequelize
+      // drops ended connections from its pool, so the worker's next file gets new ones
+      // (kit.schema-damage.process.test.ts checks it with isolate: false).
+      onCleanup(() => checkWorkerDatabase(databaseUrl, { referenceTables }));
+      return databaseUrl;
+    })
+    .extend('app', { scope: 'worker' }, ({ kit }) => kit.app)
+    .extend('server', { scope: 'worker' }, ({ kit }) => kit.server)
     .extend('tx', async ({ kit, task }): Promise<SharedTransaction> => {
       if (!currentContext()?.session && !filesWithKit.has(task.file.filepath)) throw notIsolatedError(task.file.filepath);
       return kit.tx();

@@ -2,7 +2,9 @@
 // (here: drops users' unique email constraint in beforeAll) fails by itself,
 // naming the constraint, and the next file of the same worker database runs on
 // the template's schema again. Both files run for real in a child Vitest with
-// one worker, in name order, against this run's server.
+// one worker, in name order, against this run's server: once with a module
+// graph per file, once with one per worker, where the kit (and its pooled
+// connections to the database that is cloned again) outlives the damaging file.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +18,16 @@ interface FileResult {
   assertionResults: { title: string; status: string; failureMessages: string[] }[];
 }
 
-test('when a file drops a constraint outside the test transaction, then that file fails naming it and the next file of the worker gets the constraint back', { timeout: 90_000 }, () => {
+test.for([
+  ['one module graph per file', 'vitest.config.ts'],
+  ['one module graph per worker, the kit kept from file to file', 'vitest.no-isolate.config.ts'],
+])('when a file drops a constraint outside the test transaction, then that file fails naming it and the next file of the worker gets the constraint back (%s)', { timeout: 90_000 }, ([, config]) => {
   const dir = mkdtempSync(join(tmpdir(), 'kit-schema-damage-'));
   try {
     const out = join(dir, 'report.json');
     const child = spawnSync(
       process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', '--config', 'src/testing/tests/schema-damage/vitest.config.ts', '--reporter=json', `--outputFile=${out}`],
+      ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/schema-damage/${config}`, '--reporter=json', `--outputFile=${out}`],
       { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 80_000 },
     );
     const report = JSON.parse(readFileSync(out, 'utf8')) as { testResults: FileResult[] };
