@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Request } from 'express';
 
@@ -27,8 +28,23 @@ export function checkSessionSecret(secret: string, name = 'The session secret'):
   }
 }
 
-function keyOf(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+/**
+ * The HMAC key of a secret, imported once: jose imports a raw byte key again
+ * on every sign and verify, which cost about 40 µs each (every request
+ * verifies a token). A handful of secrets exist per process; the cap only
+ * bounds a caller that passes many.
+ */
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+const MAX_CACHED_KEYS = 16;
+
+function keyOf(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+    key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /**
@@ -48,7 +64,7 @@ export async function signSessionToken(userId: number, secret: string, options: 
     .setSubject(String(userId))
     .setIssuedAt(issuedAt)
     .setExpirationTime(typeof expiresIn === 'number' ? now + expiresIn : expiresIn)
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
 export type VerifyResult = { ok: true; userId: number; issuedAtMs: number } | { ok: false; reason: 'expired' | 'invalid' };
@@ -60,7 +76,7 @@ export type VerifyResult = { ok: true; userId: number; issuedAtMs: number } | { 
  */
 export async function verifySessionToken(token: string, secret: string): Promise<VerifyResult> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
+    const { payload } = await jwtVerify(token, await keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
     const userId = typeof payload.sub === 'string' && /^[1-9][0-9]{0,9}$/.test(payload.sub) ? Number(payload.sub) : NaN;
     if (!Number.isSafeInteger(userId) || userId > 2 ** 31 - 1) return { ok: false, reason: 'invalid' };
     return { ok: true, userId, issuedAtMs: payload.iat! * 1000 };
