@@ -374,6 +374,8 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
   }
 
   const password = randomBytes(12).toString('hex');
+  // A socket path must fit in sun_path (104 bytes on macOS, 108 on Linux): "/.s.PGSQL.65535.lock" adds 20.
+  const socketDir = process.platform !== 'win32' && Buffer.byteLength(databaseDir) + 20 < 104 ? databaseDir : undefined;
   const logLines: string[] = [];
   let port: number | undefined;
   try {
@@ -395,8 +397,10 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
           // Only the address the URL names: a port taken there must fail the start (and be retried), not
           // leave a server listening on ::1 alone while 127.0.0.1:<port> reaches someone else.
           '-c', 'listen_addresses=127.0.0.1',
-          // No Unix socket: nothing in /tmp to leave behind or to collide with on the same port.
-          '-c', 'unix_socket_directories=',
+          // The Unix socket lives in the data directory (mode 0700, removed with it), so nothing is
+          // left in /tmp and no other run's socket can collide; clients reach it through the URL's
+          // `host` parameter. A round trip over it costs about a fifth less than over TCP.
+          '-c', `unix_socket_directories=${socketDir ?? ''}`,
         ],
         onLog: (message: string) => {
           logLines.push(message);
@@ -421,7 +425,8 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
       }
       postmaster = (server as unknown as { process?: ChildProcess }).process;
       writeFileSync(runFile, JSON.stringify({ ...record, postmasterPid: postmaster?.pid ?? null, port }));
-      return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, embedded: true, stop };
+      const socketHost = socketDir ? `?host=${encodeURIComponent(socketDir)}` : '';
+      return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres${socketHost}`, embedded: true, stop };
     }
   } catch (error) {
     await stop();

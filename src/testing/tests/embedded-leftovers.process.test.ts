@@ -238,3 +238,27 @@ describe('what the next start may remove', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('how clients reach the embedded server', { timeout: 60_000 }, () => {
+  test('when it starts, then its URL leads over a Unix socket inside its data directory, and stop() removes the socket with the directory', async () => {
+    const server = await startEmbeddedPostgres();
+    const socketDir = new URL(server.url).searchParams.get('host');
+    try {
+      expect(socketDir).toMatch(new RegExp(`^${tmpdir().replaceAll('/', '\\/')}\\/e2e-pg-`));
+      expect(postmastersOf(socketDir!)).toHaveLength(1);
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        // inet_server_addr() is NULL on a Unix-socket connection, and the socket file sits in the data directory.
+        const { rows } = await client.query<{ addr: string | null; port: number }>("SELECT inet_server_addr() AS addr, current_setting('port')::int AS port");
+        expect(rows[0]?.addr).toBeNull();
+        expect(existsSync(join(socketDir!, `.s.PGSQL.${rows[0]?.port}`))).toBe(true);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(socketDir!)).toBe(false);
+  });
+});

@@ -78,7 +78,8 @@ describe("the global setup and the app's dotenv files", { timeout: 60_000 }, () 
     const teardown = await setup('kitdotenvembedded')({ provide: ((_key: string, value: SharedSessionDatabaseInfo) => (info = value)) as never });
     await teardown();
 
-    expect(info?.serverUrl).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres$/);
+    // Its own: a fresh password, and (where the path fits) the Unix socket in its data directory.
+    expect(info?.serverUrl).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres(\?host=%2F[^&]+)?$/);
     expect(info?.serverUrl).not.toContain(`:${(trap.address() as AddressInfo).port}/`);
     expect(trapConnections).toBe(0);
   });
