@@ -21,6 +21,9 @@ export default defineConfig({
     // file (the fixtures module itself is imported only once per worker).
     isolate: false,
     setupFiles: ['src/testing/vitest-setup.ts'],
+    // Keeps transformed modules on disk between runs (node_modules/.experimental-vitest-cache,
+    // keyed by file content): a warm run's workers start about 0.4 s sooner.
+    experimental: { fsModuleCache: true },
     testTimeout: 15_000,
     hookTimeout: 30_000,
     // A committed .only fails the run everywhere, not only when CI=true.
