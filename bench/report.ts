@@ -190,7 +190,8 @@ export function renderReport(r: BenchResults): string {
     line('| Suite | command | workers | tests passed | wall s |');
     line('|---|---|--:|--:|--:|');
     for (const run of r.vitestSuite) {
-      line(`| ${run.count.toLocaleString('en-US')} generated workload tests (${run.files ?? '?'} files of ${run.perFile}) | \`${run.command}\` | ${run.workers} | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.exitCode === 0 ? formatSeconds(run.wallMs) : `failed (exit ${run.exitCode})`} |`);
+      const wall = run.wallRunsMs ? `${formatSeconds(run.wallMs)} (median of ${run.wallRunsMs.map(formatSeconds).join(', ')})` : formatSeconds(run.wallMs);
+      line(`| ${run.count.toLocaleString('en-US')} generated workload tests (${run.files ?? '?'} files of ${run.perFile}) | \`${run.command}\` | ${run.workers} | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.exitCode === 0 ? wall : `failed (exit ${run.exitCode})`} |`);
     }
     for (const run of r.e2eWorkers) {
       line(`| the repository's E2E suite (src/e2e) | \`${run.command}\` | ${run.workers} | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.exitCode === 0 ? formatSeconds(run.wallMs) : `failed (exit ${run.exitCode})`} |`);
