@@ -7,8 +7,8 @@ export default defineConfig({
     // Starts PostgreSQL (embedded, or the server in process.env.DATABASE_URL), migrates and seeds the template once.
     globalSetup: ['test/global-setup.mjs'],
     pool: 'forks',
-    // One module graph per worker: Express, Sequelize and the app load once, and each file
-    // gets a fresh Sequelize instance from the app's factory (connect in test/fixtures.mjs).
+    // One module graph per worker: Express, Sequelize and the app load once, and the kit
+    // calls the app's factory once per worker (connect in test/fixtures.mjs) for all its files.
     isolate: false,
     // The fixtures module is imported once per worker, so its import registers the kit's
     // aroundEach hook in the first file only; the setup entry registers it in every file.

@@ -11,8 +11,8 @@ const { createApp } = require('../src/app.js');
 const { mintToken } = require('../src/auth.js');
 
 export const test = createSharedSessionTest({
-  // Called once per test file: a fresh Sequelize instance for the file's database. The kit
-  // closes it after the file; the next file of the worker gets a new one from the factory.
+  // Called once per worker: a Sequelize instance for the worker's database, which serves
+  // every file of the worker. The kit closes it when the worker ends.
   connect: (databaseUrl) => createDatabase(databaseUrl),
   // The app mounts the kit's override before its other middleware.
   createApp: (db, override) => createApp(db, { firstMiddleware: override }),
