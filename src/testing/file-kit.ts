@@ -301,7 +301,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
 
 /**
  * Whether teardown must check DEFERRABLE constraints (one round trip per test);
- * FileKit asks once per file. For code that drives `TestSession` itself: pass
+ * FileKit asks once, when it opens. For code that drives `TestSession` itself: pass
  * the answer as `checkDeferredConstraints`.
  *
  * @example
