@@ -115,7 +115,8 @@ function poolId(): string {
 /**
  * The worker's own database (`<prefix>_w<VITEST_POOL_ID>`), cloned from the
  * migrated template the first time a file of this worker asks for it.
- * Workers never share a database, so files run in parallel.
+ * Workers never share a database, so files run in parallel. Several calls in
+ * one process share one clone (the Vitest setup file starts it early).
  *
  * @example
  * ```ts
@@ -125,6 +126,21 @@ function poolId(): string {
 export async function workerDatabaseUrl(): Promise<string> {
   const info = await providedDatabase();
   const name = `${info.prefix}_w${poolId()}`;
+  const key = `${info.serverUrl}\n${name}`;
+  let url = workerDatabases.get(key);
+  if (!url) {
+    url = createWorkerDatabase(info, name);
+    workerDatabases.set(key, url);
+    // A failed clone is not remembered: the next caller tries again, and reports its own error.
+    url.catch(() => workerDatabases.delete(key));
+  }
+  return url;
+}
+
+/** The worker databases this process asked for, by server and name (a process may see several runs' setups). */
+const workerDatabases = new Map<string, Promise<string>>();
+
+async function createWorkerDatabase(info: SharedSessionDatabaseInfo, name: string): Promise<string> {
   const exists = await withAdminClient(info.serverUrl, async (client) => {
     const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     return result.rowCount === 1;
