@@ -6,6 +6,7 @@ import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { installQueryGuard } from './query-guard.ts';
 import { createRequestOverride, TEST_ID_HEADER, type RequestOverride } from './request-override.ts';
 import { RunningTests } from './running-tests.ts';
+import type { Queryable } from './schema-fingerprint.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, TestSession } from './session.ts';
 import { createTestClient, startTestServer, type TestServer } from './test-server.ts';
 
@@ -287,6 +288,28 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
     const session = this.session();
     const headers = role === undefined ? {} : await this.wiring.signIn(this.app, role);
     return createTestClient(this.server.url, { ...headers, [TEST_ID_HEADER]: session.id });
+  }
+
+  /**
+   * Runs `fn` with one of the app's pooled connections, between tests (the
+   * per-file check uses it instead of opening a connection of its own).
+   *
+   * @example
+   * ```ts
+   * await kit.withIdleConnection((connection) => checkWorkerDatabase(kit.databaseUrl, { connection }));
+   * ```
+   */
+  async withIdleConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    const manager = this.app.sequelize.connectionManager as unknown as {
+      getConnection(): Promise<Queryable>;
+      releaseConnection(connection: Queryable): Promise<void>;
+    };
+    const connection = await manager.getConnection();
+    try {
+      return await fn(connection);
+    } finally {
+      await manager.releaseConnection(connection);
+    }
   }
 
   /** Closes the server and the app's connections. The adapter then checks the worker database. */

@@ -24,7 +24,7 @@ export { createRequestOverride, type RequestOverride, type SessionSource } from 
 export { startTestServer, createTestClient, type TestServer } from './test-server.ts';
 export { workerDatabaseUrl, createScratchDatabase, providedDatabase, publishDatabaseInfo, DATABASE_INFO_ENV, type ScratchDatabase, type SharedSessionDatabaseInfo } from './databases.ts';
 export { countRows, DEFAULT_REFERENCE_TABLES } from './row-counts.ts';
-export { checkWorkerDatabase, checkDatabaseAgainstTemplate, countTableRows, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection } from './schema-fingerprint.ts';
+export { checkWorkerDatabase, checkDatabaseAgainstTemplate, countTableRows, schemaFingerprint, diffSchemas, inspectDatabase, type SchemaFingerprint, type SchemaObject, type DatabaseInspection, type CheckOptions, type Queryable } from './schema-fingerprint.ts';
 export { createGlobalSetup, type GlobalSetupOptions } from './global-setup.ts';
 export { FileKit, hasDeferrableConstraints, noContextError, type SharedSessionWiring, type SharedTransaction, type FileKitOptions, type StartedTest, type TestRunOptions } from './file-kit.ts';
 export { RunningTests } from './running-tests.ts';

@@ -80,7 +80,7 @@ async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Pro
   }
 }
 
-function readFingerprint(client: pg.Client): Promise<SchemaFingerprint> {
+function readFingerprint(client: Queryable): Promise<SchemaFingerprint> {
   return client.query<SchemaObject>(FINGERPRINT_SQL).then((result) => result.rows);
 }
 
@@ -176,8 +176,10 @@ export async function inspectDatabase(
   template: SchemaFingerprint,
   referenceTables: readonly string[] = DEFAULT_REFERENCE_TABLES,
   templateRows: Readonly<Record<string, number>> = {},
+  /** An open connection to that database to inspect it with, instead of a new one. */
+  connection?: Queryable,
 ): Promise<DatabaseInspection> {
-  return withClient(databaseUrl, async (client) => {
+  const inspect = async (client: Queryable) => {
     const actual = await readFingerprint(client);
     const schemaChanges = diffSchemas(template, actual);
     const present = new Set(baseTables(actual));
@@ -189,11 +191,24 @@ export async function inspectDatabase(
       leakedTables: leaked.map(([table]) => table),
       leaks: leaked.map(([table, count]) => `${displayTable(table)} (${count}${templateRows[table] ? `, template ${templateRows[table]}` : ''})`),
     };
-  });
+  };
+  return connection ? inspect(connection) : withClient(databaseUrl, inspect);
 }
 
+/**
+ * What the inspection needs of a connection: pg's `query`. A pg `Client`, or a
+ * connection of the app's Sequelize pool (kept open between files, so the check
+ * pays no new connection).
+ *
+ * @example
+ * ```ts
+ * const connection: Queryable = await sequelize.connectionManager.getConnection();
+ * ```
+ */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
 /** Row counts of `tables` (qualified and quoted, as FINGERPRINT_SQL names them), in one round trip. */
-async function readCounts(client: pg.Client, tables: readonly string[]): Promise<Record<string, number>> {
+async function readCounts(client: Queryable, tables: readonly string[]): Promise<Record<string, number>> {
   if (tables.length === 0) return {};
   const counts = await client.query<{ name: string; count: string }>(
     tables.map((table) => `SELECT '${table.replaceAll("'", "''")}' AS name, count(*) AS count FROM ${table}`).join(' UNION ALL '),
@@ -288,8 +303,23 @@ export function schemaChangedMessage(where: string, changes: readonly string[]):
  * onCleanup(() => checkWorkerDatabase(url, { referenceTables }));
  * ```
  */
-export async function checkWorkerDatabase(databaseUrl: string, options: { referenceTables?: readonly string[] } = {}): Promise<void> {
+export async function checkWorkerDatabase(databaseUrl: string, options: CheckOptions = {}): Promise<void> {
   return checkDatabaseAgainstTemplate(databaseUrl, await providedDatabase(), options);
+}
+
+/**
+ * Options of the per-file check.
+ *
+ * @example
+ * ```ts
+ * const options: CheckOptions = { referenceTables: ['SequelizeMeta'] };
+ * ```
+ */
+export interface CheckOptions {
+  /** Tables the leak check ignores. Default `['SequelizeMeta']`. */
+  referenceTables?: readonly string[];
+  /** An open connection to the database to inspect it with; repairs still open their own. */
+  connection?: Queryable;
 }
 
 /**
@@ -305,13 +335,13 @@ export async function checkWorkerDatabase(databaseUrl: string, options: { refere
 export async function checkDatabaseAgainstTemplate(
   databaseUrl: string,
   database: SharedSessionDatabaseInfo,
-  options: { referenceTables?: readonly string[] } = {},
+  options: CheckOptions = {},
 ): Promise<void> {
   const referenceTables = options.referenceTables ?? DEFAULT_REFERENCE_TABLES;
   // A global setup of an older kit provides no fingerprint: read the template's then (slower, one more connection).
   const templateSchema = database.templateSchema ?? (await schemaFingerprint(withDatabase(database.serverUrl, database.template)));
   const templateRows = database.templateRows ?? {};
-  const report = await inspectDatabase(databaseUrl, templateSchema, referenceTables, templateRows);
+  const report = await inspectDatabase(databaseUrl, templateSchema, referenceTables, templateRows, options.connection);
   const cloneAgain = async () => {
     const name = databaseOf(databaseUrl);
     await dropDatabase(database.serverUrl, name);

@@ -291,11 +291,12 @@ export function createSharedSessionTest<AppContext extends { sequelize: Sequeliz
     })
     // The per-file check, set up by the kit's hook for every test: after the file's
     // last test, its database must hold the template's rows and schema (DDL is not a row).
-    .extend('kitFileCheck', { scope: 'file' }, async ({ databaseUrl }, { onCleanup }) => {
-      // A damaged database is cloned again, which ends the kit's pooled connections to it; Sequelize
-      // drops ended connections from its pool, so the worker's next file gets new ones
-      // (kit.schema-damage.process.test.ts checks it with isolate: false).
-      onCleanup(() => checkWorkerDatabase(databaseUrl, { referenceTables }));
+    .extend('kitFileCheck', { scope: 'file' }, async ({ databaseUrl, kit }, { onCleanup }) => {
+      // On an idle connection of the app's pool: no new connection per file. A damaged database is
+      // cloned again, which ends the pool's connections to it; Sequelize drops ended connections
+      // from its pool, so the worker's next file gets new ones (kit.schema-damage.process.test.ts
+      // checks it with isolate: false).
+      onCleanup(() => kit.withIdleConnection((connection) => checkWorkerDatabase(databaseUrl, { referenceTables, connection })));
       return databaseUrl;
     })
     .extend('app', { scope: 'worker' }, ({ kit }) => kit.app)

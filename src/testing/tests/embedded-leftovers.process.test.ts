@@ -245,7 +245,6 @@ describe('how clients reach the embedded server', { timeout: 60_000 }, () => {
     const socketDir = new URL(server.url).searchParams.get('host');
     try {
       expect(socketDir).toMatch(new RegExp(`^${tmpdir().replaceAll('/', '\\/')}\\/e2e-pg-`));
-      expect(postmastersOf(socketDir!)).toHaveLength(1);
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
       try {
