@@ -53,7 +53,7 @@ const rounds = args.rounds ? Number(args.rounds) : quick ? 12 : 200;
 const warmupRounds = quick ? 3 : 20;
 const scalingCounts = quick ? [20, 50, 100] : [100, 500, 1000];
 // The generated Vitest suites: 50 tests per file (a common shape), and 1,000
-// tests in two files, one per worker: the fewest cold file starts possible.
+// tests in two files, one per worker: the fewest files two workers can have.
 // The target's suite runs three times and reports its median run: one run's
 // wall time moved by ±0.8 s between back-to-back runs on a 2-vCPU machine.
 const suiteRuns = [
