@@ -312,7 +312,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
     }
   }
 
-  /** Closes the server and the app's connections. The adapter then checks the worker database. */
+  /** Closes the server and the app's connections: after each file (Jest, node:test), when the worker ends (Vitest) or the run ends (Mocha). */
   async close(): Promise<void> {
     try {
       await this.server.close();
