@@ -69,3 +69,9 @@ test.concurrent('when files run with --no-isolate and the kit setup file, then e
 
   expect(Object.values(outcomes).map((r) => r.status)).toEqual(['passed', 'passed']);
 });
+
+test.concurrent('when the first file of a worker does not use the kit and blocks its event loop, then its test starts only after the worker database is cloned', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['blocks-event-loop.misuse.ts'], [], 0, 'vitest.shared-graph.config.ts');
+
+  expect(outcomes).toEqual({ 'finds the worker database already cloned while its body blocks the event loop': { status: 'passed', failure: '' } });
+});

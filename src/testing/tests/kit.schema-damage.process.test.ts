@@ -5,7 +5,7 @@
 // one worker, in name order, against this run's server: once with a module
 // graph per file, once with one per worker, where the kit (and its pooled
 // connections to the database that is cloned again) outlives the damaging file.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,15 +21,19 @@ interface FileResult {
 test.for([
   ['one module graph per file', 'vitest.config.ts'],
   ['one module graph per worker, the kit kept from file to file', 'vitest.no-isolate.config.ts'],
-])('when a file drops a constraint outside the test transaction, then that file fails naming it and the next file of the worker gets the constraint back (%s)', { timeout: 90_000 }, ([, config]) => {
+])('when a file drops a constraint outside the test transaction, then that file fails naming it and the next file of the worker gets the constraint back (%s)', { timeout: 90_000 }, async ([, config]) => {
   const dir = mkdtempSync(join(tmpdir(), 'kit-schema-damage-'));
   try {
     const out = join(dir, 'report.json');
-    const child = spawnSync(
-      process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/schema-damage/${config}`, '--reporter=json', `--outputFile=${out}`],
-      { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 80_000 },
-    );
+    // Asynchronous, so this worker's event loop stays free while the child run drops and clones databases on the same server.
+    const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/schema-damage/${config}`, '--reporter=json', `--outputFile=${out}`],
+        { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 80_000 },
+        (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
     const report = JSON.parse(readFileSync(out, 'utf8')) as { testResults: FileResult[] };
     const byFile: Record<string, FileResult> = Object.fromEntries(report.testResults.map((file) => [file.name.split('/').pop() ?? '', file]));
     const damaging = byFile['a-drops-constraint.damage.ts'];
