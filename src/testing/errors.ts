@@ -74,6 +74,8 @@ export const TESTING_SECTIONS = {
   nodeTestOutsideTest: 'Query outside a kit test of node:test',
   /** clientFor() or tx() of the Mocha adapter in a Mocha run that did not load the plugin with `--require`. */
   mochaNotLoaded: "The kit's Mocha plugin is not loaded",
+  /** A test ran on the app's Sequelize instance after test code closed it (`sequelize.close()` in an earlier file's hook). */
+  appClosed: "The app's Sequelize instance was closed",
 } as const;
 
 /**

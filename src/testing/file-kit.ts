@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { AxiosInstance } from 'axios';
+import pg from 'pg';
 import { clsNamespace, currentContext, kitStorage, outsideAnyTest, type KitContext } from './cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import { installQueryGuard } from './query-guard.ts';
@@ -133,6 +134,34 @@ export interface FileKitOptions {
 }
 
 /**
+ * The error for a test that would run on the app's Sequelize instance after
+ * test code closed it.
+ *
+ * @example
+ * ```ts
+ * throw appClosedError('src/e2e/users.test.ts:40:19');
+ * ```
+ */
+function appClosedError(closedAt: string): SharedSessionError {
+  return new SharedSessionError(
+    `The app's Sequelize instance was closed by test code (sequelize.close() at ${closedAt}), and this test would run on it. ` +
+      'The kit builds the app once and shares it with the files after the one that closed it: once per worker with Vitest, ' +
+      'once per run with Mocha.\nFix: remove sequelize.close() from test files and their hooks; the kit closes the instance ' +
+      'it built when it is done with it. With Vitest, isolate: true also gives each file an instance of its own.',
+    TESTING_SECTIONS.appClosed,
+  );
+}
+
+/** The first stack frame outside node_modules that called `fn`, relative to the working directory. */
+function callerOf(fn: (...args: never[]) => unknown): string {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, fn);
+  const frames = (holder.stack ?? '').split('\n').slice(1).map((line) => line.trim().replace(/^at /, ''));
+  const frame = frames.find((line) => !line.includes('node_modules')) ?? frames[0] ?? 'an unknown place';
+  return frame.replaceAll(`${process.cwd()}/`, '').replaceAll('file://', '');
+}
+
+/**
  * The runner-free core of the kit for one test file: the app connected to the
  * worker's database, its in-process server with the request override, and the
  * lifecycle of each test's shared transaction. Runner adapters (Vitest, Jest,
@@ -161,7 +190,24 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
     private readonly checkDeferred: boolean,
     /** Which test the file's server serves now, and which tests ended. */
     readonly runningTests: RunningTests,
-  ) {}
+  ) {
+    // Test code that closes the app's instance (an `afterAll(() => sequelize.close())` kept from a
+    // Jest setup) would leave the files that share this kit with Sequelize's "connection manager
+    // was closed" error. The kit notes where it was closed and names that place instead.
+    const sequelize = app.sequelize;
+    const close = sequelize.close;
+    this.closeApp = () => close.call(sequelize);
+    const noteCloser = (at: string) => (this.closedAt ??= at);
+    sequelize.close = function closeNotedByKit(this: Sequelize) {
+      noteCloser(callerOf(closeNotedByKit));
+      return close.call(sequelize);
+    };
+  }
+
+  /** Closes the app's instance without noting it as closed by test code. */
+  private readonly closeApp: () => Promise<void>;
+  /** Where test code closed the app's instance, once it did. */
+  private closedAt: string | undefined;
 
   /** Connects the app to `databaseUrl`, wires CLS and the query guard, and starts the file's server. */
   static async open<AppContext extends { sequelize: Sequelize }, Role extends string>(
@@ -209,6 +255,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * `run` each of them inside the test's context, then `finish` once.
    */
   async startTest(testName: string, options: TestRunOptions = {}): Promise<StartedTest> {
+    if (this.closedAt !== undefined) throw appClosedError(this.closedAt);
     const claim = this.runningTests.claim(testName, options);
     let session: TestSession;
     try {
@@ -300,6 +347,16 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * ```
    */
   async withIdleConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    if (this.closedAt !== undefined) {
+      // Test code closed the pool (harmless when no later file shares this kit): a connection of its own.
+      const client = new pg.Client({ connectionString: this.databaseUrl });
+      await client.connect();
+      try {
+        return await fn(client);
+      } finally {
+        await client.end();
+      }
+    }
     const manager = this.app.sequelize.connectionManager as unknown as {
       getConnection(): Promise<Queryable>;
       releaseConnection(connection: Queryable): Promise<void>;
@@ -317,7 +374,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
     try {
       await this.server.close();
     } finally {
-      await this.app.sequelize.close();
+      if (this.closedAt === undefined) await this.closeApp();
     }
   }
 }
