@@ -94,6 +94,16 @@ export class AdminConnection {
     return rows[0]?.version ?? 'unknown';
   }
 
+  /** The server's data directory, or undefined where this role may not read it (not a superuser). */
+  async dataDirectory(): Promise<string | undefined> {
+    try {
+      const { rows } = await this.client.query<{ data_directory: string }>('SHOW data_directory');
+      return rows[0]?.data_directory;
+    } catch {
+      return undefined;
+    }
+  }
+
   close(): Promise<void> {
     return this.client.end();
   }

@@ -2,7 +2,7 @@
 // report, and the size of the code measured against the code measuring it.
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AdminConnection } from './databases.ts';
 
 export interface MachineInfo {
@@ -14,6 +14,8 @@ export interface MachineInfo {
   postgres: string;
   /** 'embedded' or 'DATABASE_URL'. */
   postgresSource: string;
+  /** Where an embedded server keeps its data directory (/dev/shm is memory); absent for DATABASE_URL and older runs. */
+  dataParent?: string;
 }
 
 export async function machineInfo(admin: AdminConnection, embedded: boolean): Promise<MachineInfo> {
@@ -28,11 +30,18 @@ export async function machineInfo(admin: AdminConnection, embedded: boolean): Pr
     // "PostgreSQL 18.1 on x86_64-pc-linux-gnu, compiled by ..." -> "PostgreSQL 18.1"
     postgres: /^PostgreSQL \S+/.exec(full)?.[0] ?? full,
     postgresSource: embedded ? 'embedded' : 'DATABASE_URL',
+    ...(embedded ? await dataParentOf(admin) : {}),
   };
 }
 
+async function dataParentOf(admin: AdminConnection): Promise<{ dataParent?: string }> {
+  const dir = await admin.dataDirectory();
+  return dir ? { dataParent: dirname(dir) } : {};
+}
+
 export function machineLine(m: MachineInfo): string {
-  return `${m.postgres} (${m.postgresSource}), Node ${m.node}, ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, ${m.platform}`;
+  const source = m.dataParent ? `${m.postgresSource}, data directory in ${m.dataParent}${m.dataParent === '/dev/shm' ? ', in memory' : ''}` : m.postgresSource;
+  return `${m.postgres} (${source}), Node ${m.node}, ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, ${m.platform}`;
 }
 
 /** Lines of code of the `.ts` files directly in `dir`: blank lines and comment lines (`//`, `/* ... *\/`) not counted. */

@@ -95,6 +95,9 @@ export function renderReport(r: BenchResults): string {
     `**Head to head.** The five-way run puts heavy neighbours (CREATE DATABASE, TRUNCATE) between the tests it compares, which adds noise, and load, to a difference of about a millisecond. ` +
       `So the kit is also run against none alone, ${h.pairs} pairs in alternating order: none ${formatMs(h.noneMedianMs)} ms, kit ${formatMs(h.kitMedianMs)} ms median per test, ` +
       `an overhead of ${formatMs(h.overheadMs)} ms (median of the paired differences: ${formatMs(h.pairedOverheadMs)} ms). ` +
+      (r.deleteHeadToHead
+        ? `DELETE was run against none the same way, ${r.deleteHeadToHead.pairs} pairs: an overhead of ${formatMs(r.deleteHeadToHead.overheadMs)} ms (paired: ${formatMs(r.deleteHeadToHead.pairedOverheadMs)} ms), so the kit is compared with DELETE like for like in both estimates. `
+        : '') +
       'The targets below are checked against both estimates; where they fall on either side of a target the verdict says so. Where the head-to-head overhead goes, phase by phase:',
   );
   line();
@@ -392,7 +395,7 @@ export function renderReport(r: BenchResults): string {
       "TRUNCATE's cost is per table (it gives each table new, empty files), so it grows with the schema; a database per test copies the whole template, so it grows with the schema too; the kit's cost does not depend on either. " +
       'A difference of a millisecond sits close to the noise of single tests and moves with what runs next to it, so the report gives several estimates for the kit (difference of medians and median of paired differences, in the five-way run and head to head) and checks the targets against both differences of medians. ' +
       'The p95 column shows the tail a long suite will meet: garbage collection, autovacuum, checkpoints. ' +
-      `The embedded PostgreSQL runs with \`fsync=off\` and \`synchronous_commit=off\`, which flatters the strategies that commit: on a server with durable commits (a default install) every commit waits for the disk, so none, TRUNCATE and DELETE get slower while the kit, which never commits, does not; run \`DATABASE_URL=... npm run bench -- --out <dir>\` against such a server to measure it${durableLink(r)}. ` +
+      `The embedded PostgreSQL runs with \`fsync=off\` and \`synchronous_commit=off\`${r.machine.dataParent === '/dev/shm' ? ', its data in memory (/dev/shm)' : ''}, which flatters the strategies that commit: on a server with durable commits (a default install) every commit waits for the disk, so none, TRUNCATE and DELETE get slower while the kit, which never commits, does not; run \`DATABASE_URL=... npm run bench -- --out <dir>\` against such a server to measure it${durableLink(r)}. ` +
       'The wall-time figures count the whole workload, so they depend on the app\'s own costs as much as on the isolation; the findings above say which parts dominate.',
   );
   line();

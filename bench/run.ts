@@ -130,6 +130,11 @@ async function main(): Promise<void> {
     const h2h = await runHeadToHead(noneStrategy, shared, headToHeadPairs, counter, progress);
     const headToHead = headToHeadSummary(h2h.a, h2h.b);
     progress.clear();
+    // ...and DELETE against none alone, the same way, so the kit is compared with DELETE like for like.
+    const deleteStrategy = strategies.find((s) => s.key === 'delete')!;
+    const h2hDelete = await runHeadToHead(noneStrategy, deleteStrategy, headToHeadPairs, counter, progress);
+    const deleteHeadToHead = headToHeadSummary(h2hDelete.a, h2hDelete.b);
+    progress.clear();
 
     // 5. Scaling: N tests back to back under the shared transaction, each count
     // measured `scalingRepeats` times in alternating order (up, down, up) so
@@ -262,6 +267,7 @@ async function main(): Promise<void> {
       ...(npmTest ? { npmTest } : {}),
       diagnostics,
       headToHead,
+      deleteHeadToHead,
       rowsAxis,
       axisRounds,
       tablesAxis,
