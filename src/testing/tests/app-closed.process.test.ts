@@ -4,11 +4,8 @@
 // and both files pass. With one per worker the next file shares the closed
 // instance: its test fails with the kit's message naming where it was closed,
 // not with Sequelize's "connection manager was closed".
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inject, test } from 'vitest';
+import { test } from 'vitest';
+import { runChildVitest } from './child-vitest.ts';
 
 interface Outcome {
   status: number | null;
@@ -17,27 +14,11 @@ interface Outcome {
 }
 
 async function runClosedFiles(config: string): Promise<Outcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'kit-app-closed-'));
-  try {
-    const out = join(dir, 'report.json');
-    const { status, stderr } = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/app-closed/${config}`, '--reporter=json', `--outputFile=${out}`],
-        { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 60_000 },
-        (error, _stdout, stderrText) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stderr: stderrText }),
-      );
-    });
-    const report = JSON.parse(readFileSync(out, 'utf8')) as {
-      testResults: { status: string; message: string; assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
-    };
-    const tests = report.testResults.flatMap((file) =>
-      file.assertionResults.map((r): [string, string, string | undefined] => [r.title, r.status, r.failureMessages[0]?.split('\n').slice(0, 2).join('\n')]),
-    );
-    return { status, stderr: `${stderr}\n${report.testResults.map((f) => f.message).join('\n')}`, tests };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const child = await runChildVitest(`src/testing/tests/app-closed/${config}`, [], 60_000);
+  const tests = child.files.flatMap((file) =>
+    file.assertionResults.map((r): [string, string, string | undefined] => [r.title, r.status, r.failureMessages[0]?.split('\n').slice(0, 2).join('\n')]),
+  );
+  return { status: child.status, stderr: `${child.stderr}\n${child.files.map((f) => f.message).join('\n')}`, tests };
 }
 
 test.concurrent('when a file closes the app\'s instance and the next file has one of its own (isolate: true), then both pass', { timeout: 60_000 }, async ({ expect }) => {

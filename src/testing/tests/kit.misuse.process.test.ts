@@ -2,11 +2,8 @@
 // child Vitest (against this run's server), each expected to fail with a
 // message of its own instead of a TypeError or a misleading "test.concurrent"
 // (or, for two fixtures modules in one file, to work).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, inject, test } from 'vitest';
+import { expect, test } from 'vitest';
+import { runChildVitest } from './child-vitest.ts';
 
 interface Outcome {
   status: string;
@@ -15,32 +12,16 @@ interface Outcome {
 
 /**
  * Runs misuse files in a child Vitest and returns each test's status and first
- * failure line, by test title. Asynchronous, so the three child runs overlap.
+ * failure line, by test title. Asynchronous, so the child runs overlap.
  */
 async function runMisuse(files: string[], flags: string[] = [], expectedStatus = 1, config = 'vitest.config.ts'): Promise<Record<string, Outcome>> {
-  const dir = mkdtempSync(join(tmpdir(), 'kit-misuse-'));
-  try {
-    const out = join(dir, 'report.json');
-    const { status, stderr } = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['node_modules/vitest/vitest.mjs', 'run', '--config', `src/testing/tests/misuse/${config}`, '--reporter=json', `--outputFile=${out}`, ...flags, ...files],
-        { env: { ...process.env, DATABASE_URL: inject('sharedSessionDatabase').serverUrl, VITEST_POOL_ID: undefined }, encoding: 'utf8', timeout: 60_000 },
-        (error, _stdout, stderrText) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stderr: stderrText }),
-      );
-    });
-    const report = JSON.parse(readFileSync(out, 'utf8')) as {
-      testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
-    };
-    expect(status, stderr).toBe(expectedStatus);
-    return Object.fromEntries(
-      report.testResults.flatMap((file) =>
-        file.assertionResults.map((r) => [r.title, { status: r.status, failure: (r.failureMessages[0] ?? '').split('\n')[0] ?? '' }]),
-      ),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const child = await runChildVitest(`src/testing/tests/misuse/${config}`, [...flags, ...files], 60_000);
+  expect(child.status, child.stderr).toBe(expectedStatus);
+  return Object.fromEntries(
+    child.files.flatMap((file) =>
+      file.assertionResults.map((r) => [r.title, { status: r.status, failure: (r.failureMessages[0] ?? '').split('\n')[0] ?? '' }]),
+    ),
+  );
 }
 
 test.concurrent('when a file declares a plain Vitest test or a concurrent test in suite scope, then each fails with its own message; a file importing two fixtures modules works', { timeout: 60_000 }, async ({ expect }) => {
