@@ -156,7 +156,8 @@ function appClosedError(closedAt: string): SharedSessionError {
 function callerOf(fn: (...args: never[]) => unknown): string {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, fn);
-  const frames = (holder.stack ?? '').split('\n').slice(1).map((line) => line.trim().replace(/^at /, ''));
+  // "at fn (file:line:column)" or "at file:line:column": the location only.
+  const frames = (holder.stack ?? '').split('\n').slice(1).map((line) => line.trim().replace(/^at (?:.* \((.*)\)|(.*))$/, '$1$2'));
   const frame = frames.find((line) => !line.includes('node_modules')) ?? frames[0] ?? 'an unknown place';
   return frame.replaceAll(`${process.cwd()}/`, '').replaceAll('file://', '');
 }

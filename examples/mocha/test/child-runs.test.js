@@ -72,6 +72,15 @@ describe('child Mocha runs', function () {
     assert.match(output, /useSuiteTransaction\(\) must be called at the top of a describe body/);
   });
 
+  it('a file that closes the app\'s instance leaves the next file a kit error naming where, not Sequelize\'s', async () => {
+    const { code, output } = await runChild(['test/child/closes-app.js', 'test/child/after-close.js']);
+    assert.equal(code, 1, output);
+    assert.match(output, /✔ counts articles, then the file closes the app/);
+    // The plugin's beforeEach starts each test, so Mocha reports the refusal there.
+    assert.match(output, /1\) "before each" hook: beforeEach for "counts articles in the next file":\s+SharedSessionError: The app's Sequelize instance was closed by test code \(sequelize\.close\(\) at test\/child\/closes-app\.js:\d+:\d+\)/);
+    assert.doesNotMatch(output, /connection manager was closed/);
+  });
+
   it('clientFor() is refused in a run that did not load the plugin with --require', async () => {
     const { code, output } = await runChild(['test/child/not-loaded.js'], { plugin: false });
     assert.equal(code, 1, output);
