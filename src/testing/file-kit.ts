@@ -9,6 +9,7 @@ import { createRequestOverride, TEST_ID_HEADER, type RequestOverride } from './r
 import { RunningTests } from './running-tests.ts';
 import type { Queryable } from './schema-fingerprint.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, TestSession } from './session.ts';
+import { releaseTestConnections } from './test-connections.ts';
 import { createTestClient, startTestServer, type TestServer } from './test-server.ts';
 
 /**
@@ -348,6 +349,7 @@ export class FileKit<AppContext extends { sequelize: Sequelize }, Role extends s
    * ```
    */
   async withIdleConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    await releaseTestConnections(this.app.sequelize); // the last test's locks are gone before the check looks
     if (this.closedAt !== undefined) {
       // Test code closed the pool (harmless when no later file shares this kit): a connection of its own.
       const client = new pg.Client({ connectionString: this.databaseUrl });

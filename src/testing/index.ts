@@ -19,6 +19,7 @@ export { clsNamespace, kitStorage, currentContext, outsideAnyTest, type ClsNames
 export { SharedSessionError, TESTING_SECTIONS, type TestingSection } from './errors.ts';
 export { Mutex } from './lock.ts';
 export { TestSession, DEFAULT_LOCK_TIMEOUT_MS } from './session.ts';
+export { releaseTestConnections, PRE_OPENED_FRESH_MS } from './test-connections.ts';
 export { installQueryGuard, escapedQueryError, afterEndError, lockTimeoutError } from './query-guard.ts';
 export { createRequestOverride, type RequestOverride, type SessionSource } from './request-override.ts';
 export { startTestServer, createTestClient, type TestServer } from './test-server.ts';

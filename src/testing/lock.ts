@@ -39,6 +39,8 @@ export class Mutex {
       this.waiting--;
       releaseNext();
     };
+    // Free (the common case): granted now, with no timer to set and clear.
+    if (this.waiting === 1) return Promise.resolve(release);
     const granted = previous.then(() => release);
     if (options.timeoutMs === undefined) return granted;
 

@@ -2,6 +2,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 import { clsNamespace, currentContext, kitStorage, type KitContext } from './cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
 import type { TestSession, TransactionOpener } from './session.ts';
+import { closeReleasesTestConnections } from './test-connections.ts';
 
 const INSTALLED = Symbol.for('e2e-kit.query-guard');
 const WIRED = Symbol.for('sequelize-shared-session.wired');
@@ -159,13 +160,16 @@ export function lockTimeoutError(session: TestSession, waiter: string): SharedSe
   );
 }
 
+const MAY_CONTROL_TRANSACTION = /\b(?:COMMIT|END|ABORT|BEGIN|START|PREPARE|ROLLBACK)\b/i;
+
 /**
  * Statements that would end (or start) the shared transaction. Quoted strings,
  * quoted identifiers and comments are blanked first, so a value such as
  * 'a; commit' is not mistaken for a statement. Dollar-quoted bodies (DO $$ ... $$) are not inspected.
  */
 function transactionControl(sql: string): string | undefined {
-  if (sql.includes('$$')) return undefined;
+  // Most statements name none of these words: skip the blanking below (it runs on every query).
+  if (!MAY_CONTROL_TRANSACTION.test(sql) || sql.includes('$$')) return undefined;
   const code = sql
     .replace(/'(?:[^']|'')*'/g, "''")
     .replace(/"(?:[^"]|"")*"/g, '""')
@@ -214,6 +218,8 @@ function localSettingName(sql: string): string | undefined {
  */
 export function installQueryGuard(sequelize: Sequelize, options: QueryGuardOptions = {}): void {
   wired.set(sequelize, options);
+  // Before anyone keeps a reference to `close` (the kit's FileKit does).
+  closeReleasesTestConnections(sequelize);
   const proto = Object.getPrototypeOf(sequelize) as Record<PropertyKey, unknown> & {
     query: QueryFn;
     transaction: TransactionFn;

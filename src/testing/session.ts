@@ -4,6 +4,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 import { Mutex } from './lock.ts';
 import { outsideAnyTest } from './cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from './errors.ts';
+import { canKeepConnection, keepConnection, openTestTransaction, trackRollback } from './test-connections.ts';
 
 /** Sequelize 6 keeps these on every Transaction without typing them. */
 interface TransactionInternals {
@@ -181,6 +182,15 @@ export class TestSession {
    * test's connection (see {@link TestSession.runAsAutocommit}); cleared when sent.
    */
   private pendingPrefix: string | undefined;
+  /**
+   * What the test's statements wait for: its START TRANSACTION in flight and
+   * the rollbacks of earlier tests still in flight (see test-connections.ts).
+   * Cleared once they are done; if START TRANSACTION failed, it stays, and
+   * every statement fails with its error.
+   */
+  private beginning: Promise<void> | undefined;
+  /** Whether teardown may open the next test's transaction on this connection (see test-connections.ts). */
+  private reusable = false;
   /** Gives the test's connection its own `query` back, before it returns to the pool. */
   private restoreQuery: (() => void) | undefined;
 
@@ -198,8 +208,10 @@ export class TestSession {
    */
   static async begin(sequelize: Sequelize, testName: string, options: TestSessionOptions | number = {}): Promise<TestSession> {
     const resolved = typeof options === 'number' ? { lockTimeoutMs: options } : options;
-    const transaction = await outsideAnyTest(() => sequelize.transaction());
+    const { transaction, ready, reusable } = await outsideAnyTest(() => openTestTransaction(sequelize));
     const session = new TestSession(transaction, testName, resolved);
+    session.reusable = reusable;
+    session.holdStatementsUntil(ready);
     session.sendPrefixWithNextStatement();
     for (const method of ['commit', 'rollback'] as const) {
       Object.defineProperty(transaction, method, {
@@ -208,6 +220,14 @@ export class TestSession {
       });
     }
     return session;
+  }
+
+  private holdStatementsUntil(ready: Promise<unknown>): void {
+    const beginning = ready.then(() => {
+      if (this.beginning === beginning) this.beginning = undefined;
+    });
+    beginning.catch(() => {}); // seen by the statements that wait for it
+    this.beginning = beginning;
   }
 
   /** The Sequelize instance the transaction belongs to. */
@@ -371,10 +391,18 @@ export class TestSession {
       else Reflect.deleteProperty(connection, 'query');
     };
     const logging = (this.sequelize as unknown as { options: { logging?: unknown } }).options.logging;
-    connection.query = (...args: unknown[]) => {
-      const prefix = this.pendingPrefix;
+    connection.query = (...args: unknown[]): unknown => {
       const [text, second, third] = args;
       const callback = (typeof second === 'function' ? second : third) as PgCallback | undefined;
+      const beginning = this.beginning;
+      if (beginning) {
+        // Once the transaction has begun, through this wrapper again (prefixes included).
+        const again = () => connection.query(...args);
+        if (typeof callback !== 'function') return beginning.then(again);
+        beginning.then(again, (error: Error) => callback(error));
+        return undefined;
+      }
+      const prefix = this.pendingPrefix;
       if (prefix === undefined || typeof text !== 'string' || typeof callback !== 'function') return original.apply(connection, args);
       this.pendingPrefix = undefined;
       if (typeof logging === 'function') (logging as (message: string) => void)(`Executing (kit): ${prefix}`);
@@ -465,7 +493,16 @@ export class TestSession {
         return;
       }
       if (this.checkDeferred) await this.checkDeferredConstraints();
-      await this.rollbackAndReset();
+      // Teardown does not wait for the ROLLBACK's answer: the next test's first
+      // statement does, and so does closing the instance (releaseTestConnections).
+      // The first such connection stays with the kit, the next test's transaction
+      // already open on it (see test-connections.ts).
+      internals(this.transaction).finished = 'rollback';
+      const sequelize = this.sequelize;
+      const keep = this.reusable && canKeepConnection(sequelize);
+      const done = this.rollbackAndReset(keep);
+      trackRollback(sequelize, done);
+      if (keep) keepConnection(sequelize, this.connection, done.then((ok) => (ok ? performance.now() : undefined)));
     } finally {
       release?.();
     }
@@ -500,17 +537,23 @@ export class TestSession {
     }
   }
 
-  private async rollbackAndReset(): Promise<void> {
-    const finished = this.withTimeout(
-      this.send('ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL'),
-      this.teardownWaitMs,
-    );
+  /**
+   * Rolls back and resets what a rollback does not (session advisory locks,
+   * prepared statements), in one round trip; with `keep`, the same round trip
+   * opens the next test's transaction and the connection stays out of the pool.
+   * Resolves false when the connection had to be ended instead.
+   */
+  private async rollbackAndReset(keep: boolean): Promise<boolean> {
+    const reset = 'ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL';
+    const finished = this.withTimeout(this.send(keep ? `${reset}; START TRANSACTION` : reset), this.teardownWaitMs);
     try {
       await finished;
-      this.markFinished(false);
     } catch {
       await this.terminate();
+      return false;
     }
+    this.markFinished(keep ? 'keep' : 'release');
+    return true;
   }
 
   private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -538,10 +581,10 @@ export class TestSession {
       ).catch(() => {});
       await admin.end().catch(() => {});
     }
-    this.markFinished(true);
+    this.markFinished('destroy');
   }
 
-  private markFinished(destroy: boolean): void {
+  private markFinished(connectionGoes: 'release' | 'keep' | 'destroy'): void {
     const transaction = internals(this.transaction);
     transaction.finished = 'rollback';
     const connection = this.connection;
@@ -552,7 +595,7 @@ export class TestSession {
     connection.uuid = undefined;
     this.restoreQuery?.(); // see sendPrefixWithNextStatement
     this.pendingPrefix = undefined;
-    if (destroy) void manager.destroyConnection(connection).catch(() => {});
-    else manager.releaseConnection(connection);
+    if (connectionGoes === 'destroy') void manager.destroyConnection(connection).catch(() => {});
+    else if (connectionGoes === 'release') manager.releaseConnection(connection);
   }
 }
