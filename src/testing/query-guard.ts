@@ -248,7 +248,7 @@ export function installQueryGuard(sequelize: Sequelize, options: QueryGuardOptio
     if (/\bDEFERRABLE\b/i.test(text)) session.noteDeferrableConstraints();
     const onRoot = session.isRoot(effective);
     if (onRoot && !isSavepointControl(text)) {
-      const [open] = session.openAppTransactions;
+      const open = session.firstOpenAppTransaction();
       if (open) return Promise.reject(outsideAppTransactionError(session, context, sql, open[1]));
     }
     const send = async () => {
@@ -285,7 +285,7 @@ export function installQueryGuard(sequelize: Sequelize, options: QueryGuardOptio
     if (session.hasEnded) return Promise.reject(afterEndError(session, 'START TRANSACTION'));
     const opts = (options ?? {}) as { transaction?: Transaction | null };
     if (opts.transaction === undefined) {
-      const [open] = session.openAppTransactions;
+      const open = session.firstOpenAppTransaction();
       if (open) return Promise.reject(secondAppTransactionError(session, context, open[1]));
       options = { ...opts, transaction: session.transaction };
     }

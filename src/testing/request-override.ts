@@ -116,27 +116,34 @@ export function createRequestOverride(sessions: SessionSource): RequestOverride 
       refuse(res, 500, routed);
       return;
     }
-    void serveInTest(routed, { label }, req, res, next);
+    serveInTest(routed, { label }, res, next);
   };
 }
 
-async function serveInTest(
+function serveInTest(
   session: TestSession,
   request: RequestInfo,
-  req: IncomingMessage,
   res: ServerResponse,
   next: (error?: unknown) => void,
-): Promise<void> {
-  let release: () => void;
-  try {
-    release = await session.lock.acquire({
-      timeoutMs: session.lockTimeoutMs,
-      onTimeout: () => lockTimeoutError(session, `the request ${request.label}`),
-    });
-  } catch (error) {
-    refuse(res, 503, error as SharedSessionError);
+): void {
+  // The lock is free for most requests: take it at once, without a promise.
+  const release = session.lock.tryAcquire();
+  if (release) {
+    serveHoldingLock(session, request, res, next, release);
     return;
   }
+  session.lock
+    .acquire({
+      timeoutMs: session.lockTimeoutMs,
+      onTimeout: () => lockTimeoutError(session, `the request ${request.label}`),
+    })
+    .then(
+      (granted) => serveHoldingLock(session, request, res, next, granted),
+      (error: unknown) => refuse(res, 503, error as SharedSessionError),
+    );
+}
+
+function serveHoldingLock(session: TestSession, request: RequestInfo, res: ServerResponse, next: (error?: unknown) => void, release: () => void): void {
   if (session.hasEnded) {
     release();
     refuse(res, 500, outsideTestError(`${request.label} (its test ended while it waited)`));
@@ -151,24 +158,30 @@ async function serveInTest(
     request,
   };
 
+  // Returns a promise only when the request left an app transaction open, which takes a rollback.
   let settled = false;
-  const settle = async () => {
-    if (settled) return;
+  const settle = (): Promise<void> | undefined => {
+    if (settled) return undefined;
     settled = true;
-    try {
-      if (!session.hasEnded) await rollBackUnfinishedTransactions(session, request);
-    } finally {
+    const free = () => {
       lease.held = false;
       session.lockHolder = undefined;
       release();
+    };
+    if (session.hasEnded || !session.hasOpenAppTransactionOf(request)) {
+      free();
+      return undefined;
     }
+    return rollBackUnfinishedTransactions(session, request).finally(free);
   };
 
   // Hold the response until the request's work is settled, so the client never
   // sees a response before the lock is free for its next request.
   const originalEnd = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.end = function endAfterSettling(...args: unknown[]) {
-    settle().then(
+    const settling = settle();
+    if (!settling) return originalEnd(...args);
+    settling.then(
       () => originalEnd(...args),
       (error: unknown) => {
         console.error('[e2e-kit] could not settle the request:', error);
@@ -178,7 +191,7 @@ async function serveInTest(
     return res;
   } as typeof res.end;
   // A client that disconnects before the response must not keep the lock.
-  res.once('close', () => void settle().catch(() => {}));
+  res.once('close', () => void settle()?.catch(() => {}));
 
   kitStorage.run(context, () => next());
 }

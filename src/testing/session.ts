@@ -296,6 +296,19 @@ export class TestSession {
     return undefined;
   }
 
+  /** The oldest app transaction open now and who opened it, if any (no array built: it is asked on every statement). */
+  firstOpenAppTransaction(): [Transaction, TransactionOpener] | undefined {
+    if (this.openTransactions.size === 0) return undefined;
+    const [first] = this.openTransactions;
+    return first && [first[0], first[1].opener];
+  }
+
+  /** True when `request` opened an app transaction that is still open. */
+  hasOpenAppTransactionOf(request: object): boolean {
+    for (const open of this.openTransactions.values()) if (open.opener.request === request) return true;
+    return false;
+  }
+
   /** The app transactions open now, oldest first. */
   get openAppTransactions(): [Transaction, TransactionOpener][] {
     return [...this.openTransactions].map(([t, open]) => [t, open.opener]);
@@ -341,7 +354,7 @@ export class TestSession {
    * only warns), so it is undone here too.
    */
   async runAsAutocommit<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    const release = await this.statementLock.acquire();
+    const release = this.statementLock.tryAcquire() ?? (await this.statementLock.acquire());
     try {
       // The savepoint rides in front of the statement itself (one round trip,
       // see sendPrefixWithNextStatement) instead of a round trip of its own.
