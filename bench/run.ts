@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 
     // 3. Statement counts (one untimed test each) and the kit-path diagnostics.
     const statements = new Map<StrategyKey, StatementCount | undefined>();
-    for (const strategy of strategies) statements.set(strategy.key, await countStatements(strategy, counter.next()));
+    for (const strategy of strategies) statements.set(strategy.key, await countStatements(strategy, counter));
     progress.update('diagnostics', 0, 1);
     const diagnostics = await runDiagnostics(withDatabase(postgres.url, `${BENCH_PREFIX}_shared`), quick);
     progress.update('diagnostics', 1, 1);
