@@ -20,7 +20,9 @@ import type { RawConnection } from './session.ts';
  *
  * @example
  * ```ts
- * expect(Date.now() - dbNow.getTime()).toBeGreaterThanOrEqual(-PRE_OPENED_FRESH_MS);
+ * const testStarted = Date.now();
+ * const [[{ now }]] = (await sequelize.query('SELECT now() AS now')) as [[{ now: Date }], unknown];
+ * expect(testStarted - now.getTime()).toBeLessThanOrEqual(PRE_OPENED_FRESH_MS);
  * ```
  */
 export const PRE_OPENED_FRESH_MS = 50;
