@@ -59,7 +59,11 @@ async function backendStates(databaseUrl: string, pids: (number | undefined)[]):
   }
 }
 
-test('when a test ends while its rollback is still on the way, then the next test waits for it: a lock the first held is free at its first statement', async ({ databaseUrl }) => {
+// The two tests below measure time between two awaits; a machine that stalls for
+// 50 ms in between (a loaded CI runner) would fail them once, a regression every time.
+const TIMING = { retry: 2 };
+
+test('when a test ends while its rollback is still on the way, then the next test waits for it: a lock the first held is free at its first statement', TIMING, async ({ databaseUrl }) => {
   await withInstance(databaseUrl, {}, async (sequelize) => {
     // `kept` ends first, so its connection is the one the kit keeps for the next test;
     // `holder` ends second, and its rollback is held back on its own connection.
@@ -83,7 +87,7 @@ test('when a test ends while its rollback is still on the way, then the next tes
   });
 });
 
-test('when the next test starts at once, then its transaction is the one the last teardown opened, and its now() is no older than that teardown', async ({ databaseUrl }) => {
+test('when the next test starts at once, then its transaction is the one the last teardown opened, and its now() is no older than that teardown', TIMING, async ({ databaseUrl }) => {
   await withInstance(databaseUrl, {}, async (sequelize, log) => {
     const first = await TestSession.begin(sequelize, 'first');
     await firstRow(sequelize, first, 'SELECT 1');
