@@ -7,11 +7,11 @@
 import axios from 'axios';
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
-import { kitStorage } from '../cls.ts';
 import { SharedSessionError, TESTING_SECTIONS } from '../errors.ts';
 import { TestSession } from '../session.ts';
 import { createSharedSessionTest, RunningTests } from '../vitest.ts';
 import { connectToy, createToyApp, Person } from './toy-app.ts';
+import { inSession } from './in-session.ts';
 
 const test = createSharedSessionTest({
   connect: (url) => connectToy(createSequelize(url)),
@@ -61,9 +61,6 @@ test('when a test not marked concurrent starts while another runs, then the erro
   slot.release(first);
   expect(() => slot.claim('third')).not.toThrow();
 });
-
-const inSession = <T>(session: TestSession, fn: () => Promise<T>) =>
-  kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, fn);
 
 test('when two concurrent tests insert the same unique key, then the second waits until the first rolls back', async ({ app }) => {
   const first = await TestSession.begin(app.sequelize, 'first');

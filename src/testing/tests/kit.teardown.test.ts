@@ -9,15 +9,13 @@ import { TESTING_SECTIONS } from '../errors.ts';
 import { TestSession } from '../session.ts';
 import { createSharedSessionTest, RunningTests } from '../vitest.ts';
 import { connectToy, createToyApp } from './toy-app.ts';
+import { inSession } from './in-session.ts';
 
 const test = createSharedSessionTest({
   connect: (url) => connectToy(createSequelize(url)),
   createApp: (_app, override) => createToyApp(override),
   signIn: async () => ({}),
 });
-
-const inSession = <T>(session: TestSession, fn: () => Promise<T>) =>
-  kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, fn);
 
 /** How many backends with this pid are running pg_sleep, seen from a connection of its own. */
 async function sleepingBackends(databaseUrl: string, pid: number | undefined): Promise<number> {

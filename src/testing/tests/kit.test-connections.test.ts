@@ -8,20 +8,17 @@ import pg from 'pg';
 import type { Options, Sequelize } from 'sequelize';
 import { expect } from 'vitest';
 import { createSequelize } from '../../db/sequelize.ts';
-import { kitStorage } from '../cls.ts';
 import { TestSession, type RawConnection } from '../session.ts';
 import { PRE_OPENED_FRESH_MS } from '../test-connections.ts';
 import { createSharedSessionTest } from '../vitest.ts';
 import { connectToy, createToyApp } from './toy-app.ts';
+import { inSession } from './in-session.ts';
 
 const test = createSharedSessionTest({
   connect: (url) => connectToy(createSequelize(url)),
   createApp: (_app, override) => createToyApp(override),
   signIn: async () => ({}),
 });
-
-const inSession = <T>(session: TestSession, fn: () => Promise<T>) =>
-  kitStorage.run({ values: new Map([['transaction', session.transaction]]), session }, fn);
 
 async function firstRow<T>(sequelize: Sequelize, session: TestSession, sql: string): Promise<T> {
   const [rows] = await inSession(session, () => sequelize.query(sql));
