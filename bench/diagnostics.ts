@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createSequelize } from '../src/db/sequelize.ts';
 import { hashPassword } from '../src/app/auth/password.ts';
-import { kitStorage, Mutex, releaseTestConnections, TestSession } from '../src/testing/index.ts';
+import { kitStorage, Mutex, TestSession } from '../src/testing/index.ts';
 import { median } from './stats.ts';
 import type { Strategy } from './strategies.ts';
 
@@ -112,7 +112,6 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
       }),
     );
   } finally {
-    await releaseTestConnections(sequelize);
     await sequelize.close();
   }
 

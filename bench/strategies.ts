@@ -5,7 +5,7 @@
 import type { Sequelize } from 'sequelize';
 import pg from 'pg';
 import { quoteIdent, withDatabase } from '../src/testing/admin.ts';
-import { clsNamespace, createRequestOverride, hasDeferrableConstraints, installQueryGuard, kitStorage, releaseTestConnections, TestSession } from '../src/testing/index.ts';
+import { clsNamespace, createRequestOverride, hasDeferrableConstraints, installQueryGuard, kitStorage, TestSession } from '../src/testing/index.ts';
 import { AdminConnection, appTables, BENCH_PREFIX, deletionOrder, leftoverRows } from './databases.ts';
 import { BenchServer, buildApp, connectApp } from './stage.ts';
 import { runWorkload, signInStaff, type Lap } from './workload.ts';
@@ -64,7 +64,6 @@ async function ownDatabase(ctx: StrategyContext, suffix: string): Promise<string
 function closer(server: BenchServer, sequelize: Sequelize) {
   return async () => {
     await server.close();
-    await releaseTestConnections(sequelize); // the kit's last ROLLBACK (a no-op for the others)
     await sequelize.close();
   };
 }

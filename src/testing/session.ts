@@ -206,8 +206,9 @@ export class TestSession {
    * Opens the test's transaction on a connection of its own (the one the
    * previous teardown kept, when it is fresh: see test-connections.ts). Its
    * `commit()` and `rollback()` refuse: only the kit ends it, by rolling it back.
-   * Code that drives sessions itself calls `releaseTestConnections(sequelize)`
-   * when done (`sequelize.close()` does it too).
+   * `sequelize.close()` gives that kept connection back first; code that
+   * drives sessions itself and then inspects the database through a
+   * connection of its own calls `releaseTestConnections(sequelize)` before.
    */
   static async begin(sequelize: Sequelize, testName: string, options: TestSessionOptions | number = {}): Promise<TestSession> {
     const resolved = typeof options === 'number' ? { lockTimeoutMs: options } : options;

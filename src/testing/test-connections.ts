@@ -202,15 +202,15 @@ async function destroy(sequelize: Sequelize, connection: RawConnection): Promise
 /**
  * Resolves once every test transaction of `sequelize` is rolled back and its
  * connection is back in the pool: the rollbacks still in flight, and the
- * transaction the last teardown opened for a next test. Never rejects. The
- * kit calls it before it closes the instance or checks the database; code
- * that drives `TestSession` itself calls it before `sequelize.close()`.
+ * transaction the last teardown opened for a next test. Never rejects.
+ * `sequelize.close()` calls it first, and the kit calls it before its
+ * per-file check; code that drives `TestSession` itself calls it before it
+ * looks at the database through a connection of its own.
  *
  * @example
  * ```ts
  * await session.end();
- * await releaseTestConnections(sequelize);
- * await sequelize.close();
+ * await releaseTestConnections(sequelize); // the test's locks are released, its connection is back in the pool
  * ```
  */
 export async function releaseTestConnections(sequelize: Sequelize): Promise<void> {
