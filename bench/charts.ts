@@ -23,7 +23,7 @@ export function scalingChart(r: BenchResults): { lines: string[]; legend: string
   const counts = r.inProcess.map((p) => p.count);
   if (counts.length === 0) return { lines: [], legend: [] };
   const series: { name: string; values: number[] }[] = [{ name: 'shared transaction, in-process', values: r.inProcess.map((p) => p.ms / 1000) }];
-  const vitest = counts.map((count) => r.vitestSuite.find((run) => run.count === count && run.perFile === 50 && run.exitCode === 0));
+  const vitest = counts.map((count) => r.vitestSuite.find((run) => run.count === count && run.perFile === 50 && run.body !== 'empty' && run.exitCode === 0));
   if (vitest.every(Boolean)) series.push({ name: 'Vitest, 2 workers, 50 tests per file', values: vitest.map((run) => run!.wallMs / 1000) });
   series.push({ name: 'target: 10 ms per test', values: counts.map((count) => count / 100) });
   const max = Math.max(...series.flatMap((s) => s.values));

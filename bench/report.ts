@@ -200,7 +200,8 @@ export function renderReport(r: BenchResults): string {
     line('|---|---|--:|--:|--:|');
     for (const run of r.vitestSuite) {
       const wall = run.wallRunsMs ? `${formatSeconds(run.wallMs)} (median of ${run.wallRunsMs.map(formatSeconds).join(', ')})` : formatSeconds(run.wallMs);
-      line(`| ${run.count.toLocaleString('en-US')} generated workload tests (${run.files ?? '?'} files of ${run.perFile}) | \`${run.command}\` | ${run.workers} | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.exitCode === 0 ? wall : `failed (exit ${run.exitCode})`} |`);
+      const what = run.body === 'empty' ? 'generated tests with an empty body (each takes `tx` only)' : 'generated workload tests';
+      line(`| ${run.count.toLocaleString('en-US')} ${what} (${run.files ?? '?'} files of ${run.perFile}) | \`${run.command}\` | ${run.workers} | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.exitCode === 0 ? wall : `failed (exit ${run.exitCode})`} |`);
     }
     for (const run of r.e2eWorkers) {
       line(`| the repository's E2E suite (src/e2e) | \`${run.command}\` | ${run.workers} | ${run.testsPassed ?? '?'}${run.testsFailed ? `, **${run.testsFailed} failed**` : ''} | ${run.exitCode === 0 ? formatSeconds(run.wallMs) : `failed (exit ${run.exitCode})`} |`);
@@ -375,6 +376,15 @@ export function renderReport(r: BenchResults): string {
         `The files of a worker share its module graph (\`isolate: false\` with the kit's setup file) and its kit (the app, its connections and its server are built once per worker), so Vitest reports ${formatSeconds(suite.importMs!)} s spent importing in all (${formatMs(perFileImport)} ms per file on average; most of it is each worker's first file) ` +
         `and ${formatSeconds(suite.testsMs!)} s in tests summed over the workers, ${formatMs(perTest)} ms per test against ${formatMs(warm.ms / warm.count)} ms warm in one process: the two workers run side by side on the machine's ${r.machine.cores} cores, beside PostgreSQL.` +
         (fewFiles ? ` The same 1,000 tests in ${fewFiles.files} files took ${formatSeconds(fewFiles.wallMs)} s: what the 20 files add over 2 is their collection and the per-file check.` : ''),
+    );
+  }
+  const empty = r.vitestSuite.find((run) => run.count === 1000 && run.perFile === 50 && run.body === 'empty' && run.exitCode === 0);
+  if (suite && empty && warm) {
+    const workloadMs = suite.wallMs - empty.wallMs;
+    line(
+      `- **What the target's ${formatSeconds(suite.wallMs)} s are spent on.** The same ${empty.count.toLocaleString('en-US')} tests with an empty body (each takes \`tx\`, so the kit still begins and rolls back a transaction per test and checks every file) took ${formatSeconds(empty.wallMs)} s: ` +
+        "Vitest's start-up, the global setup, each worker's imports and the runner's and the kit's work around every test. " +
+        `The workload added ${formatSeconds(workloadMs)} s, ${formatMs(workloadMs / suite.count)} ms of wall time per test on ${suite.workers} workers, where one warm process runs it in ${formatMs(warm.ms / warm.count)} ms: the workers share the machine's ${r.machine.cores} cores with each other and with PostgreSQL.`,
     );
   }
   const userPhase = kit.phases.user ?? 0;

@@ -25,7 +25,7 @@ import { axisPoint, checkTargets, headToHeadSummary, summarise, type BenchResult
 import { renderReport } from './report.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
-import { medianRun, SUITE_CONFIG, SUITE_DIR, timeVitest, writeWorkloadSuite, type VitestRun } from './vitest-runs.ts';
+import { medianRun, SUITE_CONFIG, SUITE_DIR, timeVitest, writeWorkloadSuite, type SuiteBody, type VitestRun } from './vitest-runs.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,11 +56,14 @@ const scalingCounts = quick ? [20, 50, 100] : [100, 500, 1000];
 // tests in two files, one per worker: the fewest files two workers can have.
 // The target's suite runs three times and reports its median run: one run's
 // wall time moved by ±0.8 s between back-to-back runs on a 2-vCPU machine.
-const suiteRuns = [
-  { count: 100, perFile: 50, times: 1 },
-  { count: 500, perFile: 50, times: 1 },
-  { count: 1000, perFile: 50, times: 3 },
-  { count: 1000, perFile: 500, times: 1 },
+// The same 1,000 tests with empty bodies, three times too, split the target's
+// time into what Vitest and the kit cost around any test and what the workload costs.
+const suiteRuns: { count: number; perFile: number; times: number; body: SuiteBody }[] = [
+  { count: 100, perFile: 50, times: 1, body: 'workload' },
+  { count: 500, perFile: 50, times: 1, body: 'workload' },
+  { count: 1000, perFile: 50, times: 3, body: 'workload' },
+  { count: 1000, perFile: 500, times: 1, body: 'workload' },
+  { count: 1000, perFile: 50, times: 3, body: 'empty' },
 ];
 const headToHeadPairs = quick ? 40 : 500;
 // Rows written per test beyond the workload's own 4: 4, 30 and 300 rows in all.
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
     for (const strategy of strategies.splice(0)) await strategy.close();
 
     // 8. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
-    const vitestSuite: (VitestRun & { count: number; perFile: number })[] = [];
+    const vitestSuite: BenchResults['vitestSuite'] = [];
     const e2eWorkers: VitestRun[] = [];
     let vitestSkipped: string | undefined;
     let npmTest: BenchResults['npmTest'];
@@ -223,15 +226,15 @@ async function main(): Promise<void> {
     if (quick) vitestSkipped = 'quick mode';
     else if (args['no-vitest']) vitestSkipped = '--no-vitest';
     else {
-      for (const { count, perFile, times } of suiteRuns) {
-        await writeWorkloadSuite(count, perFile);
-        const phase = `vitest: ${count} generated workload tests, ${perFile} per file, 2 workers`;
+      for (const { count, perFile, times, body } of suiteRuns) {
+        await writeWorkloadSuite(count, perFile, body);
+        const phase = `vitest: ${count} generated ${body} tests, ${perFile} per file, 2 workers`;
         const runs: VitestRun[] = [];
         for (let i = 0; i < times; i++) {
           progress.update(phase, i, times);
           runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url));
         }
-        vitestSuite.push({ count, perFile, ...medianRun(runs) });
+        vitestSuite.push({ count, perFile, body, ...medianRun(runs) });
         progress.update(phase, times, times, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);
         progress.clear();
       }
@@ -307,7 +310,7 @@ function printSummary(r: BenchResults): void {
   console.log(`\n${fmt(header)}\n${fmt(rows[0]!.map((_, i) => '-'.repeat(widths[i]!)))}`);
   for (const row of rows) console.log(fmt(row));
   console.log(`\nscaling (shared transaction, in-process): ${r.inProcess.map((p) => `${p.count} tests ${formatSeconds(p.ms)} s`).join(', ')}`);
-  for (const run of r.vitestSuite) console.log(`vitest, ${run.count} generated tests (${run.perFile} per file), ${run.workers} workers: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
+  for (const run of r.vitestSuite) console.log(`vitest, ${run.count} generated ${run.body ?? 'workload'} tests (${run.perFile} per file), ${run.workers} workers: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
   for (const run of [...(r.npmTest?.runs ?? []), ...(r.npmTest?.processes ? [r.npmTest.processes] : [])]) console.log(`${run.command}: ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s, ${run.testsPassed} tests passed` : `failed (exit ${run.exitCode})`}`);
   for (const run of r.e2eWorkers) console.log(`vitest src/e2e, ${run.workers} worker(s): ${run.exitCode === 0 ? `${formatSeconds(run.wallMs)} s` : `failed (exit ${run.exitCode})`}`);
   console.log(r.quick ? '\ntargets (quick mode: too few samples to judge; shown, not asserted):' : '\ntargets:');
