@@ -89,6 +89,27 @@ export class AdminConnection {
     await this.client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
   }
 
+  /**
+   * Writes what earlier phases left in the server's buffers to disk now, and
+   * waits: on a server with fsync on, a checkpoint that flushes thousands of
+   * new table files takes seconds, and whatever forces the next one (DROP
+   * DATABASE, or CREATE DATABASE before PostgreSQL 15) would pay for it inside
+   * a timed run. `CHECKPOINT` where this role may (superuser or
+   * pg_checkpoint), else a scratch database dropped: DROP DATABASE waits for a checkpoint.
+   */
+  async checkpoint(): Promise<'CHECKPOINT' | 'DROP DATABASE'> {
+    try {
+      await this.client.query('CHECKPOINT');
+      return 'CHECKPOINT';
+    } catch {
+      const scratch = `${BENCH_PREFIX}_checkpoint`;
+      await this.drop(scratch);
+      await this.client.query(`CREATE DATABASE ${quoteIdent(scratch)} TEMPLATE template0`);
+      await this.drop(scratch);
+      return 'DROP DATABASE';
+    }
+  }
+
   async serverVersion(): Promise<string> {
     const { rows } = await this.client.query<{ version: string }>('SELECT version() AS version');
     return rows[0]?.version ?? 'unknown';

@@ -194,7 +194,12 @@ export function renderReport(r: BenchResults): string {
         'the last one puts the same 1,000 tests in two files, one per worker, the fewest files two workers can have. The target\'s suite (1,000 tests, 50 to a file) runs three times; the table shows its median run and all three times.',
     );
     line();
-    line('Vitest runs, timed from spawn to exit (Vitest start-up, transform, the global setup\'s template migration and per-file module loading included; PostgreSQL start excluded, the child uses this run\'s server through `DATABASE_URL`):');
+    line(
+      'Vitest runs, timed from spawn to exit (Vitest start-up, transform, the global setup\'s template migration and per-file module loading included; PostgreSQL start excluded, the child uses this run\'s server through `DATABASE_URL`)' +
+        (r.checkpointBeforeVitest
+          ? `. Before them the benchmark forced a checkpoint (${r.checkpointBeforeVitest.by === 'CHECKPOINT' ? '`CHECKPOINT`' : 'a scratch database dropped: this role may not run `CHECKPOINT`'}, ${formatSeconds(r.checkpointBeforeVitest.ms)} s), so the first run does not pay for writing the earlier phases' databases to disk:`
+          : ':'),
+    );
     line();
     line('| Suite | command | workers | tests passed | wall s |');
     line('|---|---|--:|--:|--:|');

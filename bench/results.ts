@@ -93,6 +93,8 @@ export interface BenchResults {
    * after them (the Vitest workers add more). More than that is other work.
    */
   load: { start: number; beforeVitest?: number; end: number };
+  /** The checkpoint forced before the Vitest runs, and how (absent in results of older runs). */
+  checkpointBeforeVitest?: { by: 'CHECKPOINT' | 'DROP DATABASE'; ms: number };
   /** Lines of code (blanks and comments aside) of bench/*.ts and of the kit, src/testing/*.ts. */
   codeLines?: { bench: number; kit: number };
   /** Total wall time of the benchmark run, PostgreSQL start excluded. */
