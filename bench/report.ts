@@ -191,7 +191,10 @@ export function renderReport(r: BenchResults): string {
   } else {
     line(
       "The generated suites are the workload above written as Vitest tests with the demo's fixtures (`clientFor('staff')`, `factories`), 50 to a file; " +
-        'the last one puts the same 1,000 tests in two files, one per worker, the fewest files two workers can have. The target\'s suite (1,000 tests, 50 to a file) runs three times; the table shows its median run and all three times.',
+        'one puts the same 1,000 tests in two files, one per worker, the fewest files two workers can have. The target\'s suite (1,000 tests, 50 to a file) runs three times; the table shows its median run and all three times. ' +
+        (r.vitestSuite.some((run) => run.body === 'empty')
+          ? 'The last suite gives the same 1,000 tests an empty body that only takes `tx`, three times too: what Vitest and the kit cost around any test.'
+          : ''),
     );
     line();
     line(
