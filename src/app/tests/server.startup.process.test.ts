@@ -10,6 +10,7 @@ import { createSequelize } from '../../db/sequelize.ts';
 import { defineModels } from '../models/index.ts';
 
 const SERVER = new URL('../../server.ts', import.meta.url).pathname;
+const SIGNAL_HANDLERS_PROBE = new URL('./signal-handlers-probe.ts', import.meta.url).pathname;
 const STRONG_SECRET = 'a'.repeat(32);
 /** Starting tsx and the server takes seconds, more on a loaded machine: above the suite's 15 s default. */
 const TIMEOUT_MS = 40_000;
@@ -22,10 +23,11 @@ interface Started {
 
 /**
  * Runs src/server.ts under tsx with exactly these variables (plus PATH and
- * HOME; DATABASE_URL only when given), killed when the test ends if it still runs.
+ * HOME; DATABASE_URL only when given), killed when the test ends if it still
+ * runs. `preload`: modules imported before the server's.
  */
-function start(env: Record<string, string>, { onTestFinished }: TestContext): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+function start(env: Record<string, string>, { onTestFinished }: TestContext, preload: string[] = []): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((module) => ['--import', module]), SERVER], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -117,6 +119,18 @@ describe('npm start with NODE_ENV=production on a real database', () => {
     expect(await started.exited).toBe(0);
     expect(stdout).not.toMatch(/admin-password/);
     expect(await userEmails(scratch.url)).toEqual([]);
+  }, TIMEOUT_MS);
+
+  test('when it says it is listening, then its SIGTERM handler is already in place', async (context) => {
+    const scratch = await scratchDatabase('ready-signals');
+    const started = start({ NODE_ENV: 'production', DATABASE_URL: scratch.url, PORT: '0', SESSION_SECRET: STRONG_SECRET }, context, [SIGNAL_HANDLERS_PROBE]);
+
+    await waitFor(started, /listening on/);
+    started.child.kill('SIGTERM');
+
+    expect(await started.exited).toBe(0);
+    const [, before, ready] = /SIGTERM listeners: (\d+) before the server, (\d+) when it said it was listening/.exec(started.output().stderr) ?? [];
+    expect({ before, ready }).toEqual({ before: '0', ready: '1' });
   }, TIMEOUT_MS);
 
   test('when SEED_DEMO=1 asks for them, then they get random passwords printed once, and the public ones do not work', async (context) => {
