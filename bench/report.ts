@@ -6,6 +6,7 @@ import { axisChart, costChart, scalingChart } from './charts.ts';
 import { machineLine } from './machine.ts';
 import { checkTargets, kitOverheadEstimates, rowsGrowth, type BenchResults, type StrategySummary } from './results.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
+import type { VitestRun } from './vitest-runs.ts';
 
 const PHASE_COLUMNS = [
   ['set-up', ['begin', 'create database']],
@@ -373,7 +374,7 @@ export function renderReport(r: BenchResults): string {
   line(
     `- HTTP keep-alive: ${keepAlive ? 'axios reuses its sockets (Node 20\'s global agent keeps them alive), so the in-process server saw a handful of TCP connections for all its requests' : '**some strategies opened about one TCP connection per request**: the client does not reuse sockets'} (connections / requests per strategy in the table above).`,
   );
-  const suite = r.vitestSuite.find((run) => run.count === 1000 && run.perFile === 50 && run.exitCode === 0 && run.importMs !== undefined && run.testsMs !== undefined && run.files);
+  const suite = r.vitestSuite.find((run) => run.count === 1000 && run.perFile === 50 && run.body !== 'empty' && run.exitCode === 0 && run.importMs !== undefined && run.testsMs !== undefined && run.files);
   const fewFiles = r.vitestSuite.find((run) => run.count === 1000 && run.perFile !== 50 && run.exitCode === 0);
   const warm = r.inProcess.at(-1);
   if (suite && warm) {
@@ -399,6 +400,17 @@ export function renderReport(r: BenchResults): string {
         "Vitest's start-up, the global setup, each worker's imports and the runner's and the kit's work around every test. " +
         `The workload added ${formatSeconds(workloadMs)} s, ${formatMs(workloadMs / suite.count)} ms of wall time per test with ${suite.workers} workers side by side, against ${formatMs(warm.ms / warm.count)} ms per test in one warm process: ` +
         `${suite.workers} workers run it ${formatRatio(warm.ms / warm.count / (workloadMs / suite.count))} as fast as one, sharing the machine's ${r.machine.cores} cores with each other and with PostgreSQL.`,
+    );
+  }
+  if (suite?.timeline) {
+    const phases = (run: VitestRun) =>
+      `the first test began ${formatSeconds(run.timeline!.firstTestMs)} s after Vitest was spawned, the tests ran for ${formatSeconds(run.timeline!.lastTestEndMs - run.timeline!.firstTestMs)} s, ` +
+      `and Vitest exited ${formatSeconds(run.wallMs - run.timeline!.lastTestEndMs)} s after the last one ended`;
+    line(
+      `- **Before the first test, and after the last.** In the target's median run ${phases(suite)}. ` +
+        "Before the first test: Vitest's own start-up, the global setup (claiming the run, migrating the template), starting the workers, each worker's first imports (the app, Sequelize, Express, axios) and the clone of its database. " +
+        "After the last: the check that every worker database holds the template's rows and schema, and dropping them. " +
+        (empty?.timeline ? `In the empty-body suite's median run ${phases(empty)}.` : ''),
     );
   }
   const userPhase = kit.phases.user ?? 0;

@@ -237,7 +237,7 @@ async function main(): Promise<void> {
         const runs: VitestRun[] = [];
         for (let i = 0; i < times; i++) {
           progress.update(phase, i, times);
-          runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url));
+          runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true }));
         }
         vitestSuite.push({ count, perFile, body, ...medianRun(runs) });
         progress.update(phase, times, times, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);

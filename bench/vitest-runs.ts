@@ -3,7 +3,7 @@
 // PostgreSQL, so Vitest's global setup starts no server of its own (PostgreSQL
 // start is excluded; the template migration and Vitest's start-up are not).
 import { spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -25,6 +25,8 @@ export interface VitestRun {
   testsMs?: number;
   /** The last lines of output, kept when the run failed. */
   outputTail?: string;
+  /** With `{ timeline: true }`: when, counted from spawn, the first test began and the last one ended (Vitest's JSON report). */
+  timeline?: { firstTestMs: number; lastTestEndMs: number };
 }
 
 const VITEST_BIN = join('node_modules', 'vitest', 'vitest.mjs');
@@ -48,13 +50,17 @@ function durationPart(output: string, name: string): number | undefined {
  * does: no DATABASE_URL, so its global setup starts an embedded PostgreSQL of
  * its own, on the config's workers, in this environment.
  */
-export async function timeVitest(args: string[], workers?: number, databaseUrl?: string): Promise<VitestRun> {
+export async function timeVitest(args: string[], workers?: number, databaseUrl?: string, options: { timeline?: boolean } = {}): Promise<VitestRun> {
+  // The JSON report gives each file's first test start and last test end, in epoch milliseconds.
+  const jsonFile = join('.tmp', `bench-vitest-${process.pid}.json`);
+  const reporters = options.timeline ? ['--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`] : [];
   const fullArgs = ['run', ...args, ...(workers ? [`--maxWorkers=${workers}`] : [])];
   const { DATABASE_URL: _ignored, ...userEnv } = process.env;
   const env = databaseUrl ? { ...process.env, DATABASE_URL: databaseUrl, CI: 'true' } : userEnv;
+  const spawnedAt = Date.now();
   const start = performance.now();
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [VITEST_BIN, ...fullArgs], {
+    const child = spawn(process.execPath, [VITEST_BIN, ...fullArgs, ...reporters], {
       env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -78,6 +84,18 @@ export async function timeVitest(args: string[], workers?: number, databaseUrl?:
     importMs: durationPart(plain, 'import'),
     testsMs: durationPart(plain, 'tests'),
     ...(code === 0 ? {} : { outputTail: plain.trim().split('\n').slice(-25).join('\n') }),
+    ...(options.timeline && code === 0 ? { timeline: await readTimeline(jsonFile, spawnedAt) } : {}),
+  };
+}
+
+/** First test start and last test end over every file of a Vitest JSON report, relative to `spawnedAt`. */
+async function readTimeline(jsonFile: string, spawnedAt: number): Promise<VitestRun['timeline']> {
+  const report = JSON.parse(await readFile(jsonFile, 'utf8')) as { testResults: { startTime: number; endTime: number }[] };
+  await rm(jsonFile, { force: true });
+  if (!report.testResults.length) return undefined;
+  return {
+    firstTestMs: Math.min(...report.testResults.map((file) => file.startTime)) - spawnedAt,
+    lastTestEndMs: Math.max(...report.testResults.map((file) => file.endTime)) - spawnedAt,
   };
 }
 
