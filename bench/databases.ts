@@ -125,6 +125,12 @@ export class AdminConnection {
     }
   }
 
+  /** The process id of this connection's backend (on the server's machine). */
+  async backendPid(): Promise<number> {
+    const { rows } = await this.client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return rows[0]!.pid;
+  }
+
   close(): Promise<void> {
     return this.client.end();
   }

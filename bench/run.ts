@@ -25,6 +25,7 @@ import { axisPoint, checkTargets, headToHeadSummary, summarise, type BenchResult
 import { renderReport } from './report.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
+import { postmasterOf } from './cpu.ts';
 import { medianRun, SUITE_CONFIG, SUITE_DIR, timeVitest, writeWorkloadSuite, type SuiteBody, type VitestRun } from './vitest-runs.ts';
 
 const { values: args } = parseArgs({
@@ -231,13 +232,15 @@ async function main(): Promise<void> {
     if (quick) vitestSkipped = 'quick mode';
     else if (args['no-vitest']) vitestSkipped = '--no-vitest';
     else {
+      // Where PostgreSQL runs on this machine, the CPU its backends used in each suite run is counted too.
+      const postmasterPid = await postmasterOf(await admin.backendPid());
       for (const { count, perFile, times, body } of suiteRuns) {
         await writeWorkloadSuite(count, perFile, body);
         const phase = `vitest: ${count} generated ${body} tests, ${perFile} per file, 2 workers`;
         const runs: VitestRun[] = [];
         for (let i = 0; i < times; i++) {
           progress.update(phase, i, times);
-          runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true }));
+          runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid }));
         }
         vitestSuite.push({ count, perFile, body, ...medianRun(runs) });
         progress.update(phase, times, times, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);

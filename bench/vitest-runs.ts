@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { reapedChildrenCpuMs } from './cpu.ts';
 
 export interface VitestRun {
   /** What was run, for the report. */
@@ -27,6 +29,15 @@ export interface VitestRun {
   outputTail?: string;
   /** With `{ timeline: true }`: when, counted from spawn, the first test began and the last one ended (Vitest's JSON report). */
   timeline?: { firstTestMs: number; lastTestEndMs: number };
+  /** On Linux: CPU time (user + system) of Vitest's processes, and of PostgreSQL's backends when the server runs here (`postmasterPid`). */
+  cpu?: { vitestMs: number; postgresMs?: number };
+}
+
+export interface TimeVitestOptions {
+  /** Read when the first test began and the last ended (Vitest's JSON report). */
+  timeline?: boolean;
+  /** The server's postmaster, to count the CPU its backends used during the run. */
+  postmasterPid?: number;
 }
 
 const VITEST_BIN = join('node_modules', 'vitest', 'vitest.mjs');
@@ -50,13 +61,15 @@ function durationPart(output: string, name: string): number | undefined {
  * does: no DATABASE_URL, so its global setup starts an embedded PostgreSQL of
  * its own, on the config's workers, in this environment.
  */
-export async function timeVitest(args: string[], workers?: number, databaseUrl?: string, options: { timeline?: boolean } = {}): Promise<VitestRun> {
+export async function timeVitest(args: string[], workers?: number, databaseUrl?: string, options: TimeVitestOptions = {}): Promise<VitestRun> {
   // The JSON report gives each file's first test start and last test end, in epoch milliseconds.
   const jsonFile = join('.tmp', `bench-vitest-${process.pid}.json`);
   const reporters = options.timeline ? ['--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`] : [];
   const fullArgs = ['run', ...args, ...(workers ? [`--maxWorkers=${workers}`] : [])];
   const { DATABASE_URL: _ignored, ...userEnv } = process.env;
   const env = databaseUrl ? { ...process.env, DATABASE_URL: databaseUrl, CI: 'true' } : userEnv;
+  const vitestCpuBefore = await reapedChildrenCpuMs('self');
+  const postgresCpuBefore = options.postmasterPid ? await reapedChildrenCpuMs(options.postmasterPid) : undefined;
   const spawnedAt = Date.now();
   const start = performance.now();
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
@@ -71,6 +84,10 @@ export async function timeVitest(args: string[], workers?: number, databaseUrl?:
     child.once('close', (exitCode) => resolve({ code: exitCode, output: text }));
   });
   const wallMs = performance.now() - start;
+  const vitestCpuAfter = await reapedChildrenCpuMs('self');
+  // The workers' backends exit once their connections close, and are then reaped by the postmaster.
+  if (postgresCpuBefore !== undefined) await sleep(300);
+  const postgresCpuAfter = postgresCpuBefore !== undefined ? await reapedChildrenCpuMs(options.postmasterPid!) : undefined;
   // eslint-disable-next-line no-control-regex
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   return {
@@ -85,6 +102,14 @@ export async function timeVitest(args: string[], workers?: number, databaseUrl?:
     testsMs: durationPart(plain, 'tests'),
     ...(code === 0 ? {} : { outputTail: plain.trim().split('\n').slice(-25).join('\n') }),
     ...(options.timeline && code === 0 ? { timeline: await readTimeline(jsonFile, spawnedAt) } : {}),
+    ...(vitestCpuBefore !== undefined && vitestCpuAfter !== undefined
+      ? {
+          cpu: {
+            vitestMs: vitestCpuAfter - vitestCpuBefore,
+            ...(postgresCpuBefore !== undefined && postgresCpuAfter !== undefined ? { postgresMs: postgresCpuAfter - postgresCpuBefore } : {}),
+          },
+        }
+      : {}),
   };
 }
 
