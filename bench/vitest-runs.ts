@@ -90,6 +90,7 @@ export async function timeVitest(args: string[], workers?: number, databaseUrl?:
   const postgresCpuAfter = postgresCpuBefore !== undefined ? await reapedChildrenCpuMs(options.postmasterPid!) : undefined;
   // eslint-disable-next-line no-control-regex
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  if (options.timeline && code !== 0) await rm(jsonFile, { force: true });
   return {
     command: `vitest ${fullArgs.join(' ')}`,
     workers,
