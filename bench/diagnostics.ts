@@ -9,6 +9,7 @@ import { createSequelize } from '../src/db/sequelize.ts';
 import { hashPassword } from '../src/app/auth/password.ts';
 import { kitStorage, Mutex, TestSession } from '../src/testing/index.ts';
 import { median } from './stats.ts';
+import { timeOne } from './measure.ts';
 import type { Strategy } from './strategies.ts';
 
 export interface Diagnostics {
@@ -34,6 +35,8 @@ export interface Diagnostics {
   lockMicros: number;
   /** One `hashPassword` (the app's scrypt KDF). */
   passwordHashMs: number;
+  /** The workload under none with the kit's AsyncLocalStorage enabled, less disabled: Node's promise hook (median of paired differences; absent from older runs). */
+  promiseHookMs?: number;
 }
 
 async function timeEach(times: number, fn: () => Promise<unknown>): Promise<number[]> {
@@ -103,6 +106,8 @@ export async function runDiagnostics(databaseUrl: string, quick: boolean): Promi
       });
     } finally {
       await session.end();
+      // Node's promise hook off again, as after every kit test (strategies.ts, leaveKitContext).
+      kitStorage.disable();
     }
     sessionMs = median(
       await timeEach(n, async () => {
@@ -177,4 +182,35 @@ export async function countStatements(strategy: Strategy, counter: { next(): num
     options.logging = previous;
   }
   return result;
+}
+
+/**
+ * What Node's promise hook costs the workload. Once an AsyncLocalStorage has
+ * been entered, Node runs a hook on every promise the process creates, until
+ * the storage is disabled; a suite without the kit never pays it. Runs the
+ * workload under `none` with the kit's storage enabled and disabled, in pairs
+ * whose order alternates, and returns the median of the paired differences.
+ */
+export async function measurePromiseHook(none: Strategy, counter: { next(): number }, pairs: number): Promise<number> {
+  const enabledTest = async (): Promise<number> => {
+    // Entering the storage once enables it (and Node's hook) until disable().
+    kitStorage.run({ values: new Map<string, unknown>() }, () => {});
+    try {
+      return (await timeOne(none, counter.next())).totalMs;
+    } finally {
+      kitStorage.disable();
+    }
+  };
+  const disabledTest = async (): Promise<number> => (await timeOne(none, counter.next())).totalMs;
+  const differences: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      const enabled = await enabledTest();
+      differences.push(enabled - (await disabledTest()));
+    } else {
+      const disabled = await disabledTest();
+      differences.push((await enabledTest()) - disabled);
+    }
+  }
+  return median(differences);
 }

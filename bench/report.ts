@@ -354,6 +354,13 @@ export function renderReport(r: BenchResults): string {
     `- What the kit adds per request statement: each statement a request sends outside an app transaction stands behind a savepoint, as autocommit would leave it (the write stays if the request then fails; a failing statement undoes only itself). ` +
       `The savepoint moves only after a write, with \`RELEASE SAVEPOINT; SAVEPOINT\`: ${formatMs(d.statementSavepointMs)} ms as a query of its own on a bare pg connection (two round trips, as separate statements, would cost ${formatMs(d.savepointPairMs)} ms); plain SELECTs reuse it. In front of a statement without bind parameters (Sequelize's SELECTs) the savepoint statements ride in the same query, so they cost no round trip of their own.`,
   );
+  if (d.promiseHookMs !== undefined) {
+    line(
+      `- What the kit's AsyncLocalStorage costs everything else: once it has been entered, Node runs a hook on every promise the process creates, whatever code creates it. ` +
+        `The workload under none took ${formatMs(d.promiseHookMs)} ms more per test with the kit's storage enabled than without (median of paired differences). ` +
+        "A suite without the kit never pays it, so the benchmark disables the storage after each kit test: the kit's figures in this report include the hook, the other strategies' do not. In a Vitest worker the hook stays on for the whole run.",
+    );
+  }
   line(
     `- What the fidelity checks add per test: the session reset rides in the rollback's round trip (\`BEGIN\` + \`ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL\` ${formatMs(d.beginRollbackResetMs)} ms against ${formatMs(d.beginRollbackMs)} ms for \`BEGIN\` + \`ROLLBACK\`); ` +
       `the deferred-constraint check \`SET CONSTRAINTS ALL IMMEDIATE\` costs ${formatMs(d.deferredCheckMs)} ms and is sent only when the schema has DEFERRABLE constraints (the demo's has none); routing a request by its test identity is a Map lookup.`,
@@ -447,7 +454,7 @@ export function renderReport(r: BenchResults): string {
   line();
   line(
     `Read the overhead column, not the totals: the workload itself (${formatMs(none.medianMs)} ms median under none) is paid by every strategy, and only what is added on top of it is the price of isolation. ` +
-      `The kit's overhead is ${formatMs(kit.overheadMs)} ms per test in the five-way run and ${formatMs(r.headToHead.overheadMs)} ms head to head: a transaction begun and rolled back, and a savepoint before each request statement that follows a write, all on one connection, while nothing commits. ` +
+      `The kit's overhead is ${formatMs(kit.overheadMs)} ms per test in the five-way run and ${formatMs(r.headToHead.overheadMs)} ms head to head: a transaction begun and rolled back, a savepoint before each request statement that follows a write, all on one connection, while nothing commits, and Node's promise hook while its AsyncLocalStorage is in use. ` +
       `Truncating every table after each test adds ${formatMs(truncate.overheadMs)} ms, deleting from every table ${formatMs(del.overheadMs)} ms, and a database per test ${formatMs(db.overheadMs)} ms; ` +
       "TRUNCATE's cost is per table (it gives each table new, empty files), so it grows with the schema; a database per test copies the whole template, so it grows with the schema too; the kit's cost does not depend on either. " +
       'A difference of a millisecond sits close to the noise of single tests and moves with what runs next to it, so the report gives several estimates for the kit (difference of medians and median of paired differences, in the five-way run and head to head) and checks the targets against both differences of medians. ' +

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { startPostgres } from '../src/testing/embedded-postgres.ts';
 import { withDatabase } from '../src/testing/admin.ts';
 import { AdminConnection, BENCH_PREFIX, createBenchTemplate, createTablesTemplate, dropBenchDatabases } from './databases.ts';
-import { countStatements, runDiagnostics, type StatementCount } from './diagnostics.ts';
+import { countStatements, measurePromiseHook, runDiagnostics, type StatementCount } from './diagnostics.ts';
 import { codeLines, machineInfo, machineLine } from './machine.ts';
 import { runHeadToHead, runInterleaved, TestCounter, timeSerial } from './measure.ts';
 import { Progress } from './progress.ts';
@@ -133,6 +133,11 @@ async function main(): Promise<void> {
     const noneStrategy = strategies.find((s) => s.key === 'none')!;
     const h2h = await runHeadToHead(noneStrategy, shared, headToHeadPairs, counter, progress);
     const headToHead = headToHeadSummary(h2h.a, h2h.b);
+    progress.clear();
+    // ...and what part of the kit's cost is Node's promise hook, which any AsyncLocalStorage switches on.
+    progress.update('promise hook: none with and without the kit\'s AsyncLocalStorage', 0, 1);
+    diagnostics.promiseHookMs = await measurePromiseHook(noneStrategy, counter, quick ? 20 : 300);
+    progress.update('promise hook: none with and without the kit\'s AsyncLocalStorage', 1, 1, `${formatMs(diagnostics.promiseHookMs)} ms`);
     progress.clear();
     // ...and DELETE against none alone, the same way, so the kit is compared with DELETE like for like.
     const deleteStrategy = strategies.find((s) => s.key === 'delete')!;
