@@ -1,7 +1,8 @@
 // CPU time spent by the processes a Vitest run starts, and by PostgreSQL, read
 // from Linux's /proc: the bench's own stat counts every child it has reaped
 // (Vitest, which has reaped its workers), and the postmaster's counts every
-// backend that has exited (the workers' connections). Elsewhere: undefined.
+// backend that has exited (the workers' connections; on a server shared with
+// other clients, theirs too). Elsewhere: undefined.
 import { readFile } from 'node:fs/promises';
 
 /** Clock ticks per second of /proc/<pid>/stat: USER_HZ, 100 on every Linux architecture Node runs on. */
