@@ -358,7 +358,8 @@ export function renderReport(r: BenchResults): string {
     line(
       `- What the kit's AsyncLocalStorage costs everything else: once it has been entered, Node runs a hook on every promise the process creates, whatever code creates it. ` +
         `The workload under none took ${formatMs(d.promiseHookMs)} ms more per test with the kit's storage enabled than without (median of paired differences). ` +
-        "A suite without the kit never pays it, so the benchmark disables the storage after each kit test: the kit's figures in this report include the hook, the other strategies' do not. In a Vitest worker the hook stays on for the whole run.",
+        "A suite without the kit never pays it, so the benchmark disables the storage after each kit test: the kit's figures in this report include the hook, the other strategies' do not. In a Vitest worker the hook stays on for the whole run. " +
+        "Node 24 carries AsyncLocalStorage without promise hooks (AsyncContextFrame; Node 22.7 and later with `--experimental-async-context-frame`): run the benchmark there to see what that saves.",
     );
   }
   line(
