@@ -432,7 +432,7 @@ export function renderReport(r: BenchResults): string {
         `: ${(share * 100).toFixed(0)}% of the ${formatSeconds(offeredMs)} s that ${r.machine.cores} cores offer over its ${formatSeconds(suite.wallMs)} s. ` +
         `Spread over the ${r.machine.cores} cores with no idle time at all, that much CPU would still take ${formatSeconds(usedMs / r.machine.cores)} s. ` +
         (share >= 0.8
-          ? 'The run is bound by CPU: more workers or concurrent tests cannot make it faster on this machine, only less work per test (in the app, its libraries and Vitest) or more cores.'
+          ? `The run is bound by CPU: more workers or concurrent tests could use at most the ${((1 - share) * 100).toFixed(0)}% of the cores left idle; only less work per test (in the app, its libraries and Vitest) or more cores go further.`
           : `The cores were idle ${((1 - share) * 100).toFixed(0)}% of the time: the run waits (on PostgreSQL, the disk or the start-up of its processes) more than it computes.`),
     );
   }
