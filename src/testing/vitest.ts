@@ -71,6 +71,7 @@ interface VitestSuite {
   name: string;
   suite?: VitestSuite;
   shuffle?: boolean;
+  concurrent?: boolean;
 }
 
 /**
@@ -108,7 +109,8 @@ function concurrentInSuiteScopeError(testName: string): SharedSessionError {
   return new SharedSessionError(
     `Concurrent tests cannot share a suite-scoped transaction: "${testName}" is marked concurrent inside a block ` +
       'that runs in one transaction, where tests see each other\'s writes in their declared order.\n' +
-      'Fix: remove `.concurrent` inside the block, or give the block test scope (`useTestTransactions(test)`).',
+      'Fix: remove `.concurrent` inside the block, or give the block test scope (`useTestTransactions(test)`). ' +
+      'Under `--sequence.concurrent` (or `sequence: { concurrent: true }`), declare the block with `describe.sequential`.',
     TESTING_SECTIONS.concurrentInSuiteScope,
   );
 }
@@ -137,7 +139,9 @@ export function useSuiteTransaction(test: SuiteHooks): void {
     scopes.set(suite, 'suite');
     // Tests that build on each other run in their declared order, even with --sequence.shuffle.
     (suite as VitestSuite).shuffle = false;
-    await kit.runSuite(suite.name, runSuite, { owner: suite });
+    // A concurrent block (describe.concurrent, or any describe under --sequence.concurrent) runs beside
+    // its sibling tests, each on its own transaction, its requests routed by the block's identity.
+    await kit.runSuite(suite.name, runSuite, { owner: suite, concurrent: (suite as VitestSuite).concurrent === true });
   });
 }
 

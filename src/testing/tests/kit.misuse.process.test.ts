@@ -7,7 +7,10 @@ import { runChildVitest } from './child-vitest.ts';
 
 interface Outcome {
   status: string;
+  /** The first line of the first failure. */
   failure: string;
+  /** The whole first failure; absent (undefined) for a test that passed. */
+  message?: string;
 }
 
 /**
@@ -19,7 +22,7 @@ async function runMisuse(files: string[], flags: string[] = [], expectedStatus =
   expect(child.status, child.stderr).toBe(expectedStatus);
   return Object.fromEntries(
     child.files.flatMap((file) =>
-      file.assertionResults.map((r) => [r.title, { status: r.status, failure: (r.failureMessages[0] ?? '').split('\n')[0] ?? '' }]),
+      file.assertionResults.map((r) => [r.title, { status: r.status, failure: (r.failureMessages[0] ?? '').split('\n')[0] ?? '', message: r.failureMessages[0] }]),
     ),
   );
 }
@@ -30,6 +33,25 @@ test.concurrent('when a file declares a plain Vitest test or a concurrent test i
   expect(outcomes['a concurrent test inside it']?.failure).toMatch(/^SharedSessionError: Concurrent tests cannot share a suite-scoped transaction: "a concurrent test inside it"/);
   expect(outcomes['uses the first fixtures module']).toEqual({ status: 'passed', failure: '' });
   expect(outcomes['declared with vitest test']?.failure).toMatch(/^SharedSessionError: A test declared with Vitest's own test runs in a file that uses the kit: "declared with vitest test"/);
+});
+
+test.concurrent('when a suite-scoped block is a plain describe under --sequence.concurrent, then its tests fail naming describe.sequential, and a test beside it passes', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['suite-scope-sequence-concurrent.misuse.ts'], ['--sequence.concurrent']);
+
+  expect(outcomes['its test, made concurrent by the flag']?.failure).toMatch(/^SharedSessionError: Concurrent tests cannot share a suite-scoped transaction: "its test, made concurrent by the flag"/);
+  expect(outcomes['its test, made concurrent by the flag']?.message).toContain('Under `--sequence.concurrent` (or `sequence: { concurrent: true }`), declare the block with `describe.sequential`.');
+  expect(outcomes['a test beside the block']).toEqual({ status: 'passed', failure: '' });
+});
+
+test.concurrent('when a suite-scoped block is a describe.sequential under --sequence.concurrent, then its tests chain and the concurrent tests beside it see none of its rows', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['suite-scope-sequential.misuse.ts'], ['--sequence.concurrent'], 0);
+
+  expect(Object.entries(outcomes).map(([title, outcome]) => [title, outcome.status])).toEqual([
+    ['its first test writes a row', 'passed'],
+    ["its second test sees the first test's row", 'passed'],
+    ['a concurrent test of the file sees none of the block rows', 'passed'],
+    ['another concurrent test of the file sees none either', 'passed'],
+  ]);
 });
 
 test.concurrent('when files run with --no-isolate, then the files without the kit hook fail with their own message', { timeout: 60_000 }, async ({ expect }) => {

@@ -1,0 +1,27 @@
+// Run with --sequence.concurrent: the fix the kit's message names. A block
+// declared with `describe.sequential` keeps its tests in declared order, in
+// its one transaction, while the rest of the file runs concurrently.
+import { describe, expect } from 'vitest';
+import { useSuiteTransaction } from '../../vitest.ts';
+import { Person } from '../toy-app.ts';
+import { test } from './toy-fixtures.ts';
+
+describe.sequential('a describe.sequential block in suite scope', () => {
+  useSuiteTransaction(test);
+
+  test('its first test writes a row', async ({ clientFor }) => {
+    expect((await (await clientFor()).post('/people')).status).toBe(201);
+  });
+
+  test("its second test sees the first test's row", async () => {
+    expect(await Person.count()).toBe(1);
+  });
+});
+
+test('a concurrent test of the file sees none of the block rows', async () => {
+  expect(await Person.count()).toBe(0);
+});
+
+test('another concurrent test of the file sees none either', async () => {
+  expect(await Person.count()).toBe(0);
+});
