@@ -110,15 +110,17 @@ function concurrentInSuiteScopeError(testName: string): SharedSessionError {
     `Concurrent tests cannot share a suite-scoped transaction: "${testName}" is marked concurrent inside a block ` +
       'that runs in one transaction, where tests see each other\'s writes in their declared order.\n' +
       'Fix: remove `.concurrent` inside the block, or give the block test scope (`useTestTransactions(test)`). ' +
-      'Under `--sequence.concurrent` (or `sequence: { concurrent: true }`), declare the block with `describe.sequential`.',
+      'Under `--sequence.concurrent`, call `useSuiteTransaction(test)` before the block\'s tests: the tests declared after it run one at a time.',
     TESTING_SECTIONS.concurrentInSuiteScope,
   );
 }
 
 /**
  * Makes the enclosing `describe` block (or the whole file, at top level) run
- * in ONE transaction: its beforeAll/afterAll hooks and all its tests, in their
- * declared order, each seeing what the previous ones wrote; rolled back when
+ * in ONE transaction: its beforeAll/afterAll hooks and all its tests, one at a
+ * time in their declared order (also under `describe.concurrent` or
+ * `--sequence.concurrent`; a test marked `.concurrent` itself is refused),
+ * each seeing what the previous ones wrote; rolled back when
  * the block ends, also when a test or hook fails. For suites whose tests build
  * on each other, and for a login in beforeAll shared by the block's tests.
  * Nested in another suite-scoped block, it is a savepoint of that block's transaction.
@@ -134,6 +136,13 @@ function concurrentInSuiteScopeError(testName: string): SharedSessionError {
  * ```
  */
 export function useSuiteTransaction(test: SuiteHooks): void {
+  // The tests declared after this call run one at a time, even where the block
+  // would make them concurrent (describe.concurrent, or --sequence.concurrent):
+  // they share one transaction, in declared order. A test marked `.concurrent`
+  // itself still is, and is refused by the kit's hook.
+  // In place: the block's collector creates its tests from this very object.
+  const options = TestRunner.getCurrentSuite()?.options;
+  if (options) Object.assign(options, { concurrent: false, sequential: true });
   // Vitest reads a hook's fixtures from its destructuring pattern.
   aroundAllOf(test)(async (runSuite, { kit }, suite) => {
     scopes.set(suite, 'suite');

@@ -35,16 +35,8 @@ test.concurrent('when a file declares a plain Vitest test or a concurrent test i
   expect(outcomes['declared with vitest test']?.failure).toMatch(/^SharedSessionError: A test declared with Vitest's own test runs in a file that uses the kit: "declared with vitest test"/);
 });
 
-test.concurrent('when a suite-scoped block is a plain describe under --sequence.concurrent, then its tests fail naming describe.sequential, and a test beside it passes', { timeout: 60_000 }, async ({ expect }) => {
-  const outcomes = await runMisuse(['suite-scope-sequence-concurrent.misuse.ts'], ['--sequence.concurrent']);
-
-  expect(outcomes['its test, made concurrent by the flag']?.failure).toMatch(/^SharedSessionError: Concurrent tests cannot share a suite-scoped transaction: "its test, made concurrent by the flag"/);
-  expect(outcomes['its test, made concurrent by the flag']?.message).toContain('Under `--sequence.concurrent` (or `sequence: { concurrent: true }`), declare the block with `describe.sequential`.');
-  expect(outcomes['a test beside the block']).toEqual({ status: 'passed', failure: '' });
-});
-
-test.concurrent('when a suite-scoped block is a describe.sequential under --sequence.concurrent, then its tests chain and the concurrent tests beside it see none of its rows', { timeout: 60_000 }, async ({ expect }) => {
-  const outcomes = await runMisuse(['suite-scope-sequential.misuse.ts'], ['--sequence.concurrent'], 0);
+test.concurrent('when a suite-scoped block is a plain describe under --sequence.concurrent, then its tests chain and the concurrent tests beside it see none of its rows', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['suite-scope-sequence-concurrent.misuse.ts'], ['--sequence.concurrent'], 0);
 
   expect(Object.entries(outcomes).map(([title, outcome]) => [title, outcome.status])).toEqual([
     ['its first test writes a row', 'passed'],
@@ -52,6 +44,14 @@ test.concurrent('when a suite-scoped block is a describe.sequential under --sequ
     ['a concurrent test of the file sees none of the block rows', 'passed'],
     ['another concurrent test of the file sees none either', 'passed'],
   ]);
+});
+
+test.concurrent('when a test of a suite-scoped block is declared before useSuiteTransaction under --sequence.concurrent, then it fails naming the fix, and a test beside the block passes', { timeout: 60_000 }, async ({ expect }) => {
+  const outcomes = await runMisuse(['suite-scope-declared-before.misuse.ts'], ['--sequence.concurrent']);
+
+  expect(outcomes['declared before the call']?.failure).toMatch(/^SharedSessionError: Concurrent tests cannot share a suite-scoped transaction: "declared before the call"/);
+  expect(outcomes['declared before the call']?.message).toContain("Under `--sequence.concurrent`, call `useSuiteTransaction(test)` before the block's tests: the tests declared after it run one at a time.");
+  expect(outcomes['a test beside the block']).toEqual({ status: 'passed', failure: '' });
 });
 
 test.concurrent('when files run with --no-isolate, then the files without the kit hook fail with their own message', { timeout: 60_000 }, async ({ expect }) => {

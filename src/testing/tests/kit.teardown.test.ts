@@ -63,7 +63,8 @@ test('when a test leaves an advisory lock and a prepared statement, then the nex
   }
 });
 
-test('when a request holds the test transaction and never finishes, then teardown ends its connection within its bound', async ({ databaseUrl }) => {
+// The context's `expect`: Vitest's global `expect.poll` waited out the test's timeout when this file ran under --sequence.concurrent.
+test('when a request holds the test transaction and never finishes, then teardown ends its connection within its bound', async ({ databaseUrl, expect }) => {
   const sequelize = oneConnection(databaseUrl);
   try {
     const session = await TestSession.begin(sequelize, 'stuck', { teardownWaitMs: 300 });
