@@ -102,7 +102,8 @@ function scopeOf(task: VitestTask): 'suite' | 'test' {
     const scope = scopes.get(suite);
     if (scope) return scope;
   }
-  return 'test';
+  // A top-level test has no suite: the file is its block (useSuiteTransaction at top level).
+  return scopes.get(task.file) ?? 'test';
 }
 
 function concurrentInSuiteScopeError(testName: string): SharedSessionError {

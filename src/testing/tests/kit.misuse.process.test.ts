@@ -54,6 +54,21 @@ test.concurrent('when a test of a suite-scoped block is declared before useSuite
   expect(outcomes['a test beside the block']).toEqual({ status: 'passed', failure: '' });
 });
 
+test.concurrent('when useSuiteTransaction is called at the top of a file, then the whole file is one block, its tests chained, with and without --sequence.concurrent', { timeout: 60_000 }, async ({ expect }) => {
+  const [plain, concurrent] = await Promise.all([
+    runMisuse(['suite-scope-file.misuse.ts'], [], 0),
+    runMisuse(['suite-scope-file.misuse.ts'], ['--sequence.concurrent'], 0),
+  ]);
+
+  const chained = {
+    'the first test of the file writes a row': { status: 'passed', failure: '' },
+    "the second test sees the first test's row": { status: 'passed', failure: '' },
+    'the third test writes another': { status: 'passed', failure: '' },
+  };
+  expect(plain).toEqual(chained);
+  expect(concurrent).toEqual(chained);
+});
+
 test.concurrent('when files run with --no-isolate, then the files without the kit hook fail with their own message', { timeout: 60_000 }, async ({ expect }) => {
   const outcomes = await runMisuse(['shared-graph-first.misuse.ts', 'shared-graph-second.misuse.ts'], ['--no-isolate', '--sequence.shuffle=false']);
 
