@@ -8,6 +8,9 @@ import { checkTargets, kitOverheadEstimates, rowsGrowth, type BenchResults, type
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import type { VitestRun } from './vitest-runs.ts';
 
+/** A difference in ms with its sign: +0.12, −0.34. */
+const signedMs = (ms: number) => (ms < 0 ? `−${formatMs(-ms)}` : `+${formatMs(ms)}`);
+
 const PHASE_COLUMNS = [
   ['set-up', ['begin', 'create database']],
   ['user', ['user']],
@@ -98,6 +101,9 @@ export function renderReport(r: BenchResults): string {
       `an overhead of ${formatMs(h.overheadMs)} ms (median of the paired differences: ${formatMs(h.pairedOverheadMs)} ms). ` +
       (r.deleteHeadToHead
         ? `DELETE was run against none the same way, ${r.deleteHeadToHead.pairs} pairs: an overhead of ${formatMs(r.deleteHeadToHead.overheadMs)} ms (paired: ${formatMs(r.deleteHeadToHead.pairedOverheadMs)} ms), so the kit is compared with DELETE like for like in both estimates. `
+        : '') +
+      (r.kitVsDelete
+        ? `Those are two runs, one after the other, so drift of the machine between them lands in their difference; run directly against DELETE, ${r.kitVsDelete.pairs} pairs in alternating order, the kit took ${formatMs(r.kitVsDelete.kitMedianMs)} ms against DELETE's ${formatMs(r.kitVsDelete.noneMedianMs)} ms, ${signedMs(r.kitVsDelete.overheadMs)} ms (median of the paired differences: ${signedMs(r.kitVsDelete.pairedOverheadMs)} ms; the targets' verdicts do not use this estimate). `
         : '') +
       'The targets below are checked against both estimates; where they fall on either side of a target the verdict says so. Where the head-to-head overhead goes, phase by phase:',
   );
@@ -261,7 +267,6 @@ export function renderReport(r: BenchResults): string {
     line(`Lines, from the first: ${chart.legend.join('; ')}.`);
     line();
   };
-  const signedMs = (ms: number) => (ms < 0 ? `−${formatMs(-ms)}` : `+${formatMs(ms)}`);
   if (r.rowsAxis?.length) {
     line('## As each test writes more rows');
     line();

@@ -77,6 +77,8 @@ export interface BenchResults {
   headToHead: HeadToHead;
   /** none and DELETE alone, the same way (its `kit*` fields hold DELETE's figures); absent in older runs. */
   deleteHeadToHead?: HeadToHead;
+  /** DELETE and the kit alone, alternating (its `none*` fields hold DELETE's figures, `overheadMs` is the kit less DELETE); absent in older runs. */
+  kitVsDelete?: HeadToHead;
   /** The kit, TRUNCATE and DELETE as rows per test grow (absent in runs made before the axis existed). */
   rowsAxis?: RowsPoint[];
   /** Measured rounds of each point of the rows and tables axes. */

@@ -144,6 +144,10 @@ async function main(): Promise<void> {
     const h2hDelete = await runHeadToHead(noneStrategy, deleteStrategy, headToHeadPairs, counter, progress);
     const deleteHeadToHead = headToHeadSummary(h2hDelete.a, h2hDelete.b);
     progress.clear();
+    // ...and the kit against DELETE directly: the difference itself, with no drift between two runs in it.
+    const h2hKitDelete = await runHeadToHead(deleteStrategy, shared, headToHeadPairs, counter, progress);
+    const kitVsDelete = headToHeadSummary(h2hKitDelete.a, h2hKitDelete.b);
+    progress.clear();
 
     // 5. Scaling: N tests back to back under the shared transaction, each count
     // measured `scalingRepeats` times in alternating order (up, down, up) so
@@ -284,6 +288,7 @@ async function main(): Promise<void> {
       diagnostics,
       headToHead,
       deleteHeadToHead,
+      kitVsDelete,
       rowsAxis,
       axisRounds,
       tablesAxis,
