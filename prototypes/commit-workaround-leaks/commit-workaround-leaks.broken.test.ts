@@ -13,10 +13,13 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { countRows } from '../../src/testing/index.ts';
 import { startScratchApp, type ScratchApp } from '../scratch-app.ts';
+import { runTestsOneAtATime } from '../one-test-at-a-time.ts';
 import { recordOutcome } from '../verdict.ts';
 import { createTypicalTestRows, formatCost, ITERATIONS } from './cleanup-cost.ts';
 
 const topic = 'commit-workaround-leaks';
+// One test at a time, even under --sequence.concurrent: its tests commit to one scratch database and empty it before each test.
+runTestsOneAtATime();
 let old: ScratchApp;
 let staff: string;
 

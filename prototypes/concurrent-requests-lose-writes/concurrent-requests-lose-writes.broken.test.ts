@@ -16,9 +16,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { clsNamespace } from '../../src/testing/index.ts';
 import { NaiveSharedTransaction } from '../naive-shared-transaction.ts';
 import { startScratchApp, type ScratchApp } from '../scratch-app.ts';
+import { runTestsOneAtATime } from '../one-test-at-a-time.ts';
 import { recordOutcome } from '../verdict.ts';
 
 const topic = 'concurrent-requests-lose-writes';
+// One test at a time, even under --sequence.concurrent: the shared override holds one transaction at a time, and each test waits for the server's next request.
+runTestsOneAtATime();
 Sequelize.useCLS(clsNamespace);
 
 let old: ScratchApp;

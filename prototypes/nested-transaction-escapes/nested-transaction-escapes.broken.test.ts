@@ -15,9 +15,12 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { clsNamespace } from '../../src/testing/index.ts';
 import { NaiveSharedTransaction } from '../naive-shared-transaction.ts';
 import { startScratchApp, type ScratchApp } from '../scratch-app.ts';
+import { runTestsOneAtATime } from '../one-test-at-a-time.ts';
 import { recordOutcome } from '../verdict.ts';
 
 const topic = 'nested-transaction-escapes';
+// One test at a time, even under --sequence.concurrent: the shared override holds one transaction at a time, and some tests commit to the scratch database.
+runTestsOneAtATime();
 const LOCK_TIMEOUT_MS = 300;
 Sequelize.useCLS(clsNamespace);
 

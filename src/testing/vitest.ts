@@ -212,6 +212,9 @@ function diagnoseMissingContext(sql: string): SharedSessionError | undefined {
   if (!test) return undefined;
   const file = test.file.filepath;
   if (!filesWithKit.has(file)) return notIsolatedError(file);
+  // Concurrent tests of a file run at once, and Vitest's current test is whichever started or ended
+  // last: it may not be the one whose code sent the query, so no test is named.
+  if (test.concurrent) return undefined;
   return new SharedSessionError(
     `Query outside any test transaction: in "${test.name}", a query ran before the test's transaction began or after ` +
       'it ended (a fixture Vitest sets up before the kit\'s aroundEach hook, such as an `auto` fixture of another ' +

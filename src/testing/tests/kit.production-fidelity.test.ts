@@ -172,6 +172,12 @@ test('when a fixture is registered with auto: true on the kit test, then registr
   expect(() => test.extend('perFile', { auto: true, scope: 'file' }, async () => 1)).not.toThrow();
 });
 
-test('when code of a test queries outside its async context, then the query is refused, naming the test', async () => {
+// Vitest's current test is the running one only while tests run one at a time: among concurrent
+// tests it is whichever started or ended last. So only a sequential test's refusal names it.
+test.sequential('when code of a test queries outside its async context, then the query is refused, naming the test', async () => {
   await expect(kitStorage.exit(() => Person.count())).rejects.toThrow(/^Query outside any test transaction: in "when code of a test queries outside/);
+});
+
+test.concurrent('when code of a concurrent test queries outside its async context, then the query is still refused, naming no test', async ({ expect }) => {
+  await expect(kitStorage.exit(() => Person.count())).rejects.toThrow(/^Query outside any test transaction: a query reached the test database from code that runs in no test/);
 });
