@@ -243,7 +243,7 @@ export function renderReport(r: BenchResults): string {
       if (passed.length) line(`\nMedian of the passing \`npm test\` runs: ${formatSeconds(median(passed.map((run) => run.wallMs)))} s.`);
       line();
     }
-    for (const run of [...r.vitestSuite, ...r.e2eWorkers, ...(r.npmTest?.runs ?? []), ...(r.npmTest?.processes ? [r.npmTest.processes] : [])].filter((run) => run.exitCode !== 0 && run.outputTail)) {
+    for (const run of [...r.vitestSuite, ...(r.otherNode ? [r.otherNode.run, ...(r.otherNode.withoutFlag ? [r.otherNode.withoutFlag] : [])] : []), ...r.e2eWorkers, ...(r.npmTest?.runs ?? []), ...(r.npmTest?.processes ? [r.npmTest.processes] : [])].filter((run) => run.exitCode !== 0 && run.outputTail)) {
       line(`<details><summary>Output of the failed run \`${run.command}\`</summary>`);
       line();
       line('```');
@@ -364,7 +364,8 @@ export function renderReport(r: BenchResults): string {
       `- What the kit's AsyncLocalStorage costs everything else: once it has been entered, Node runs a hook on every promise the process creates, whatever code creates it. ` +
         `The workload under none took ${formatMs(d.promiseHookMs)} ms more per test with the kit's storage enabled than without (median of paired differences). ` +
         "A suite without the kit never pays it, so the benchmark disables the storage after each kit test: the kit's figures in this report include the hook, the other strategies' do not. In a Vitest worker the hook stays on for the whole run. " +
-        "Node 24 carries AsyncLocalStorage without promise hooks (AsyncContextFrame; Node 22.7 and later with `--experimental-async-context-frame`): run the benchmark there to see what that saves.",
+        "Node 24 carries AsyncLocalStorage without promise hooks (AsyncContextFrame; Node 22.7 and later with `--experimental-async-context-frame`, which vitest.config.ts passes to the workers where Node has it)" +
+        (r.otherNode?.asyncContextFrame ? ': see *Another Node* below for what that saved in this run.' : ': `npm run bench -- --also-node <a Node 22 binary>` measures what that saves.'),
     );
   }
   line(
@@ -439,6 +440,29 @@ export function renderReport(r: BenchResults): string {
         (share >= 0.8
           ? `The run is bound by CPU: more workers or concurrent tests could use at most the ${((1 - share) * 100).toFixed(0)}% of the cores left idle; only less work per test (in the app, its libraries and Vitest) or more cores go further.`
           : `The cores were idle ${((1 - share) * 100).toFixed(0)}% of the time: the run waits (on PostgreSQL, the disk or the start-up of its processes) more than it computes.`),
+    );
+  }
+  const other = r.otherNode;
+  if (suite && other) {
+    const runs = (run: VitestRun) => (run.wallRunsMs ? ` (${run.wallRunsMs.map(formatSeconds).join(', ')})` : '');
+    const cpu = other.run.cpu && suite.cpu ? `, and Vitest's processes used ${formatSeconds(other.run.cpu.vitestMs)} s of CPU against ${formatSeconds(suite.cpu.vitestMs)} s` : '';
+    const without = other.withoutFlag;
+    const withoutFlag =
+      without && without.exitCode === 0
+        ? ` Without the flag, on the same Node, the median run took ${formatSeconds(without.wallMs)} s${runs(without)}` +
+          (without.cpu ? ` and ${formatSeconds(without.cpu.vitestMs)} s of Vitest CPU` : '') +
+          `: the flag is worth ${formatSeconds(without.wallMs - other.run.wallMs)} s of the difference, the newer Node the rest.`
+        : without
+          ? ` Without the flag the suite **failed** (exit ${without.exitCode}); its output is above.`
+          : '';
+    line(
+      `- **Another Node.** The target's suite also ran with Node ${other.version} (\`--also-node\`), each of its runs beside one with Node ${r.machine.node}, in alternating order` +
+        (other.asyncContextFrame
+          ? '. There vitest.config.ts passes `--experimental-async-context-frame` to the workers, so AsyncLocalStorage carries each test\'s transaction without a hook on every promise (the default from Node 24)'
+          : '') +
+        (other.run.exitCode === 0
+          ? `. Its median run took ${formatSeconds(other.run.wallMs)} s${runs(other.run)} against ${formatSeconds(suite.wallMs)} s${runs(suite)}${cpu}.${withoutFlag} The targets above are checked on Node ${r.machine.node}, the one this benchmark and CI run.`
+          : `: it **failed** (exit ${other.run.exitCode}); its output is above.`),
     );
   }
   const userPhase = kit.phases.user ?? 0;

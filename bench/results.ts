@@ -57,6 +57,17 @@ export interface TablesPoint {
   noiseMs: Partial<Record<StrategyKey, number>>;
 }
 
+/** The target's generated suite on another Node binary (`--also-node`). */
+export interface OtherNodeRun {
+  version: string;
+  /** Whether that Node has `--experimental-async-context-frame`, which vitest.config.ts then passes to the workers. */
+  asyncContextFrame: boolean;
+  /** The median of its runs, with every run's wall time. */
+  run: VitestRun;
+  /** When `asyncContextFrame`: the same runs with the workers started without it. */
+  withoutFlag?: VitestRun;
+}
+
 export interface BenchResults {
   quick: boolean;
   date: string;
@@ -68,6 +79,8 @@ export interface BenchResults {
   inProcess: ScalingPoint[];
   /** Generated Vitest suites (2 workers), when run; `body` undefined: the workload (results written before empty suites existed). */
   vitestSuite: (VitestRun & { count: number; perFile: number; body?: SuiteBody })[];
+  /** With `--also-node`: the target's suite run with another Node, interleaved with this run's own. */
+  otherNode?: OtherNodeRun;
   /** The repository's E2E suite under 1 and 2 workers, when run. */
   e2eWorkers: VitestRun[];
   /** Why the Vitest runs were skipped, if they were. */

@@ -8,6 +8,7 @@
 // strategies on the same workload, interleaved; then scaling runs and Vitest
 // runs. The embedded server is stopped on every way out (startPostgres also
 // handles SIGINT/SIGTERM and process exit).
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, join } from 'node:path';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     'no-vitest': { type: 'boolean', default: false },
     out: { type: 'string' },
+    'also-node': { type: 'string' },
     render: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -45,6 +47,7 @@ if (args.help) {
   console.log('  --rounds N   interleaved rounds (default 200; quick 12)');
   console.log('  --no-vitest  skip the Vitest runs');
   console.log('  --out DIR    write the report and charts to DIR instead (default docs/, quick .tmp/)');
+  console.log('  --also-node NODE  also run the target\'s 1,000-test suite with this Node binary, interleaved (e.g. a Node 22 from `npx -y node@22 -p process.execPath`)');
   console.log('  --render F   measure nothing: rewrite the report and charts from the raw results F of an earlier run (.tmp/benchmarks.json)');
   process.exit(0);
 }
@@ -87,6 +90,15 @@ function outputPaths(isQuick: boolean) {
 const reportPath = outputPaths(quick).report;
 
 const progress = new Progress();
+
+// --also-node: asked for before anything is measured, so a wrong path fails at once.
+const otherNode = args['also-node'] ? describeNode(args['also-node']) : undefined;
+
+function describeNode(path: string): { path: string; version: string; asyncContextFrame: boolean } {
+  const probe = "console.log(JSON.stringify([process.version, process.allowedNodeEnvironmentFlags.has('--experimental-async-context-frame')]))";
+  const [version, asyncContextFrame] = JSON.parse(execFileSync(path, ['-e', probe], { encoding: 'utf8' })) as [string, boolean];
+  return { path, version, asyncContextFrame };
+}
 
 async function main(): Promise<void> {
   progress.log(`[bench] ${quick ? 'quick mode (smoke test): ' : ''}${rounds} interleaved rounds after ${warmupRounds} warm-up rounds; report -> ${reportPath}`);
@@ -229,6 +241,7 @@ async function main(): Promise<void> {
 
     // 8. Vitest: a generated suite of the workload, and the repository's E2E suite on 1 and 2 workers.
     const vitestSuite: BenchResults['vitestSuite'] = [];
+    let otherNodeRun: BenchResults['otherNode'];
     const e2eWorkers: VitestRun[] = [];
     let vitestSkipped: string | undefined;
     let npmTest: BenchResults['npmTest'];
@@ -247,9 +260,27 @@ async function main(): Promise<void> {
         await writeWorkloadSuite(count, perFile, body);
         const phase = `vitest: ${count} generated ${body} tests, ${perFile} per file, 2 workers`;
         const runs: VitestRun[] = [];
+        // The target's suite on the other Node too, its runs alternating with this Node's, which go first and last in turn.
+        const alsoNode = otherNode && count === 1000 && perFile === 50 && body === 'workload' ? otherNode : undefined;
+        const otherRuns: VitestRun[] = [];
+        const withoutFlagRuns: VitestRun[] = [];
         for (let i = 0; i < times; i++) {
           progress.update(phase, i, times);
-          runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid }));
+          const ours = async () => void runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid }));
+          const theirs = async () => void otherRuns.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid, node: alsoNode!.path }));
+          const theirsWithoutFlag = async () =>
+            void withoutFlagRuns.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid, node: alsoNode!.path, noExecArgv: true }));
+          const round = alsoNode ? [ours, theirs, ...(alsoNode.asyncContextFrame ? [theirsWithoutFlag] : [])] : [ours];
+          // Each variant takes each place in the round in turn.
+          for (let k = 0; k < round.length; k++) await round[(i + k) % round.length]!();
+        }
+        if (alsoNode) {
+          otherNodeRun = {
+            version: alsoNode.version,
+            asyncContextFrame: alsoNode.asyncContextFrame,
+            run: medianRun(otherRuns),
+            ...(withoutFlagRuns.length ? { withoutFlag: medianRun(withoutFlagRuns) } : {}),
+          };
         }
         vitestSuite.push({ count, perFile, body, ...medianRun(runs) });
         progress.update(phase, times, times, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);
@@ -282,6 +313,7 @@ async function main(): Promise<void> {
       strategies: summarise(samples, labels, statements),
       inProcess,
       vitestSuite,
+      ...(otherNodeRun ? { otherNode: otherNodeRun } : {}),
       e2eWorkers,
       ...(vitestSkipped ? { vitestSkipped } : {}),
       ...(npmTest ? { npmTest } : {}),

@@ -38,6 +38,10 @@ export interface TimeVitestOptions {
   timeline?: boolean;
   /** The server's postmaster, to count the CPU its backends used during the run. */
   postmasterPid?: number;
+  /** Run Vitest with this Node binary instead of the bench's own. */
+  node?: string;
+  /** Start the workers without the config's `execArgv` (bench/vitest.suite.config.ts reads BENCH_NO_EXEC_ARGV). */
+  noExecArgv?: boolean;
 }
 
 const VITEST_BIN = join('node_modules', 'vitest', 'vitest.mjs');
@@ -73,8 +77,8 @@ export async function timeVitest(args: string[], workers?: number, databaseUrl?:
   const spawnedAt = Date.now();
   const start = performance.now();
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [VITEST_BIN, ...fullArgs, ...reporters], {
-      env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    const child = spawn(options.node ?? process.execPath, [VITEST_BIN, ...fullArgs, ...reporters], {
+      env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...(options.noExecArgv ? { BENCH_NO_EXEC_ARGV: '1' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let text = '';
@@ -92,7 +96,7 @@ export async function timeVitest(args: string[], workers?: number, databaseUrl?:
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   if (options.timeline && code !== 0) await rm(jsonFile, { force: true });
   return {
-    command: `vitest ${fullArgs.join(' ')}`,
+    command: `${options.noExecArgv ? 'BENCH_NO_EXEC_ARGV=1 ' : ''}${options.node ? `${options.node} ` : ''}vitest ${fullArgs.join(' ')}`,
     workers,
     wallMs,
     exitCode: code,

@@ -11,5 +11,8 @@ export default defineConfig({
   test: {
     ...base.test,
     include: ['.tmp/bench-suite/**/*.test.ts'],
+    // `--also-node` runs the suite on that Node with the config's worker flags and once more without
+    // them, to tell what --experimental-async-context-frame saves from what the newer Node does.
+    execArgv: process.env.BENCH_NO_EXEC_ARGV ? [] : base.test?.execArgv,
   },
 });
