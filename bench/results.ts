@@ -66,6 +66,12 @@ export interface OtherNodeRun {
   run: VitestRun;
   /** When `asyncContextFrame`: the same runs with the workers started without it. */
   withoutFlag?: VitestRun;
+  /**
+   * Medians of the differences within each round (the machine drifts between rounds more than these
+   * differ): the other Node without the flag less this run's Node, and the flag (with less without).
+   * Wall and Vitest CPU, in ms; absent when a run failed.
+   */
+  paired?: { rounds: number; nodeWallMs: number; nodeCpuMs?: number; flagWallMs?: number; flagCpuMs?: number };
 }
 
 export interface BenchResults {

@@ -22,7 +22,7 @@ import { codeLines, machineInfo, machineLine } from './machine.ts';
 import { runHeadToHead, runInterleaved, TestCounter, timeSerial } from './measure.ts';
 import { Progress } from './progress.ts';
 import { BASE_ROWS } from './workload.ts';
-import { axisPoint, checkTargets, headToHeadSummary, summarise, type BenchResults, type RowsPoint, type ScalingPoint, type TablesPoint } from './results.ts';
+import { axisPoint, checkTargets, headToHeadSummary, summarise, type BenchResults, type OtherNodeRun, type RowsPoint, type ScalingPoint, type TablesPoint } from './results.ts';
 import { renderReport } from './report.ts';
 import { formatMs, formatRatio, formatSeconds, median } from './stats.ts';
 import { createStrategies, type Strategy, type StrategyKey } from './strategies.ts';
@@ -93,6 +93,26 @@ const progress = new Progress();
 
 // --also-node: asked for before anything is measured, so a wrong path fails at once.
 const otherNode = args['also-node'] ? describeNode(args['also-node']) : undefined;
+
+/** Round by round (the arrays are in round order): the other Node without the flag less ours, and with the flag less without. */
+function pairedNodeDifferences(ours: VitestRun[], flag: VitestRun[], noFlag: VitestRun[]): Pick<OtherNodeRun, 'paired'> {
+  if ([...ours, ...flag, ...noFlag].some((run) => run.exitCode !== 0)) return {};
+  const diff = (a: VitestRun[], b: VitestRun[], of: (run: VitestRun) => number | undefined) => {
+    const pairs = a.map((run, i) => [of(run), of(b[i]!)] as const);
+    return pairs.every(([x, y]) => x !== undefined && y !== undefined) ? median(pairs.map(([x, y]) => x! - y!)) : undefined;
+  };
+  const wall = (run: VitestRun) => run.wallMs;
+  const cpu = (run: VitestRun) => run.cpu?.vitestMs;
+  const newer = noFlag.length ? noFlag : flag;
+  return {
+    paired: {
+      rounds: ours.length,
+      nodeWallMs: diff(newer, ours, wall)!,
+      nodeCpuMs: diff(newer, ours, cpu),
+      ...(noFlag.length ? { flagWallMs: diff(flag, noFlag, wall), flagCpuMs: diff(flag, noFlag, cpu) } : {}),
+    },
+  };
+}
 
 function describeNode(path: string): { path: string; version: string; asyncContextFrame: boolean } {
   const probe = "console.log(JSON.stringify([process.version, process.allowedNodeEnvironmentFlags.has('--experimental-async-context-frame')]))";
@@ -264,8 +284,10 @@ async function main(): Promise<void> {
         const alsoNode = otherNode && count === 1000 && perFile === 50 && body === 'workload' ? otherNode : undefined;
         const otherRuns: VitestRun[] = [];
         const withoutFlagRuns: VitestRun[] = [];
-        for (let i = 0; i < times; i++) {
-          progress.update(phase, i, times);
+        // Two Nodes drift with the machine as much as they differ: more rounds, and differences taken within each.
+        const rounds = alsoNode ? Math.max(times, 5) : times;
+        for (let i = 0; i < rounds; i++) {
+          progress.update(phase, i, rounds);
           const ours = async () => void runs.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid }));
           const theirs = async () => void otherRuns.push(await timeVitest(['--config', SUITE_CONFIG], 2, postgres.url, { timeline: true, postmasterPid, node: alsoNode!.path }));
           const theirsWithoutFlag = async () =>
@@ -280,10 +302,11 @@ async function main(): Promise<void> {
             asyncContextFrame: alsoNode.asyncContextFrame,
             run: medianRun(otherRuns),
             ...(withoutFlagRuns.length ? { withoutFlag: medianRun(withoutFlagRuns) } : {}),
+            ...pairedNodeDifferences(runs, otherRuns, withoutFlagRuns),
           };
         }
         vitestSuite.push({ count, perFile, body, ...medianRun(runs) });
-        progress.update(phase, times, times, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);
+        progress.update(phase, rounds, rounds, `${formatSeconds(vitestSuite.at(-1)!.wallMs)} s`);
         progress.clear();
       }
       for (const workers of [1, 2]) {
