@@ -21,11 +21,13 @@ export default defineConfig({
     // file (the fixtures module itself is imported only once per worker).
     isolate: false,
     setupFiles: ['src/testing/vitest-setup.ts'],
+    // #region async-context-frame
     // The AsyncLocalStorage that carries each test's transaction makes Node 20 run a hook on
     // every promise the worker creates, Vitest's own included. Node 22.7 and later can carry
     // the context without it (--experimental-async-context-frame, the default from Node 24):
     // docs/benchmarks.md measures what that saves. Node 20 has no such flag; nothing is passed there.
     execArgv: process.allowedNodeEnvironmentFlags.has('--experimental-async-context-frame') ? ['--experimental-async-context-frame'] : [],
+    // #endregion async-context-frame
     // Keeps transformed modules on disk between runs (node_modules/.experimental-vitest-cache,
     // keyed by file content): a warm run's workers start about 0.4 s sooner.
     experimental: { fsModuleCache: true },
