@@ -280,7 +280,7 @@ async function main(): Promise<void> {
         await writeWorkloadSuite(count, perFile, body);
         const phase = `vitest: ${count} generated ${body} tests, ${perFile} per file, 2 workers`;
         const runs: VitestRun[] = [];
-        // The target's suite on the other Node too, its runs alternating with this Node's, which go first and last in turn.
+        // --also-node: the target's suite on the other Node too (with and without the flag, where it has one), in rounds with this Node's runs.
         const alsoNode = otherNode && count === 1000 && perFile === 50 && body === 'workload' ? otherNode : undefined;
         const otherRuns: VitestRun[] = [];
         const withoutFlagRuns: VitestRun[] = [];
