@@ -26,5 +26,10 @@ test(`when ${CASES} generated requests hit every route as every role, then none 
 
   expect(report.cases).toBe(CASES);
   // The fuzz reached past validation: some requests succeeded and some were refused for each reason.
-  expect(Object.keys(report.statuses).map(Number)).toEqual(expect.arrayContaining([200, 201, 400, 401, 403, 404]));
+  // Asked of the 2xx class, not of each success status: in 10,000 cases 201 came back 197 times (2%),
+  // so 300 cases miss it about once in 400 runs (a CI run did), while all 2xx together are 13% and
+  // 400, 401, 403 and 404 at least 11% each: 300 cases without one of those would be odds of 1 in 10^15.
+  const statuses = Object.keys(report.statuses).map(Number);
+  expect(statuses.filter((status) => status >= 200 && status < 300)).not.toEqual([]);
+  expect(statuses).toEqual(expect.arrayContaining([400, 401, 403, 404]));
 }, 60_000);
