@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The node:test example from a clean install, on Node 20 and on Node 22.
+# The node:test example from a clean install, on Node 20, 22 and 24.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund
@@ -9,3 +9,4 @@ case "$(node --version)" in
   *) npx -y node@20 test/run.js ;;
 esac
 npx -y node@22 test/run.js
+npx -y node@24 test/run.js

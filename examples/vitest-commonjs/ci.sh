@@ -29,3 +29,6 @@ node -e '
   }
   console.log(`singleton shared: ${files} files, ${tests.length} tests, one worker (pid ${[...workers][0]})`);
 ' "$scratch/no-isolate.json"
+
+echo "the suite again on Node 24 (AsyncLocalStorage in async context frames by default)"
+npx -y node@24 node_modules/vitest/vitest.mjs run

@@ -42,3 +42,6 @@ if [ "$status" -eq 0 ] || [ "$(grep -c . <<<"$named")" -ne 2 ]; then
 fi
 echo "negative control passed: exit status $status,"
 echo "$named"
+
+echo "the suite again on Node 24 (AsyncLocalStorage in async context frames by default)"
+npx -y node@24 node_modules/vitest/vitest.mjs run

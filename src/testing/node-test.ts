@@ -1,5 +1,5 @@
 /**
- * The node:test adapter of the kit (Node 20 and 22): a wrapped `test`/`it` that
+ * The node:test adapter of the kit (Node 20, 22 and 24): a wrapped `test`/`it` that
  * runs each test body inside its shared transaction (FileKit does the work).
  *
  * node:test runs hooks outside the test body's async context (an

@@ -41,10 +41,22 @@ const naiveOutcome = {
   29: { tests: ['failed', 'passed'], leak: 'notes (1), users (1)' },
 };
 
+/**
+ * Jest 29's first store sticks to the next test only on Node 20 and 22 with AsyncLocalStorage on async
+ * hooks. With async context frames (--experimental-async-context-frame on Node 22, the default from
+ * Node 24), and on Node 24 even with --no-async-context-frame, it behaves as in Jest 30 (measured on
+ * 20.20, 22.23 and 24.21). The child gets this run's Node and NODE_OPTIONS, not its command-line flags.
+ */
+function enterWithSticksInJest29() {
+  const options = (process.env.NODE_OPTIONS ?? '').split(/\s+/);
+  return Number(process.versions.node.split('.')[0]) < 24 && !options.includes('--experimental-async-context-frame');
+}
+
 test('negative control: with enterWith() in beforeEach instead of the environment, rows are committed and the leak check catches them', () => {
   const major = require(join(process.cwd(), 'node_modules/jest/package.json')).version.split('.')[0];
+  const expected = naiveOutcome[major === '29' && !enterWithSticksInJest29() ? 30 : major];
   const naive = file('naive');
-  expect(naive.assertionResults.map((a) => a.status)).toEqual(naiveOutcome[major].tests);
-  expect(naive.message).toContain(`Rows left behind after this file: ${naiveOutcome[major].leak}.`);
+  expect(naive.assertionResults.map((a) => a.status)).toEqual(expected.tests);
+  expect(naive.message).toContain(`Rows left behind after this file: ${expected.leak}.`);
 });
 
