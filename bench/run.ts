@@ -116,12 +116,17 @@ function pairedNodeDifferences(ours: VitestRun[], flag: VitestRun[], noFlag: Vit
 
 function describeNode(path: string): { path: string; version: string; asyncContextFrame: boolean } {
   const probe = "console.log(JSON.stringify([process.version, process.allowedNodeEnvironmentFlags.has('--experimental-async-context-frame')]))";
-  const [version, asyncContextFrame] = JSON.parse(execFileSync(path, ['-e', probe], { encoding: 'utf8' })) as [string, boolean];
-  return { path, version, asyncContextFrame };
+  try {
+    const [version, asyncContextFrame] = JSON.parse(execFileSync(path, ['-e', probe], { encoding: 'utf8' })) as [string, boolean];
+    return { path, version, asyncContextFrame };
+  } catch (error) {
+    throw new Error(`--also-node ${path}: not a Node binary this machine can run (${(error as Error).message.split('\n')[0]})`, { cause: error });
+  }
 }
 
 async function main(): Promise<void> {
   progress.log(`[bench] ${quick ? 'quick mode (smoke test): ' : ''}${rounds} interleaved rounds after ${warmupRounds} warm-up rounds; report -> ${reportPath}`);
+  if (otherNode && (quick || args['no-vitest'])) progress.log(`[bench] --also-node ignored: ${quick ? 'quick mode' : '--no-vitest'} skips the Vitest runs it adds to`);
   const postgres = await startPostgres();
   let admin: AdminConnection | undefined;
   const strategies: Strategy[] = [];
