@@ -29,6 +29,7 @@ test(`when ${CASES} generated requests hit every route as every role, then none 
   // Asked of the 2xx class, not of each success status: in 10,000 cases 201 came back 197 times (2%),
   // so 300 cases miss it about once in 400 runs (a CI run did), while all 2xx together are 13% and
   // 400, 401, 403 and 404 at least 11% each: 300 cases without one of those would be odds of 1 in 10^15.
+  // npm run fuzz (10,000 cases, in CI) asks for 200, 201 and 204 each.
   const statuses = Object.keys(report.statuses).map(Number);
   expect(statuses.filter((status) => status >= 200 && status < 300)).not.toEqual([]);
   expect(statuses).toEqual(expect.arrayContaining([400, 401, 403, 404]));
