@@ -1,9 +1,9 @@
 // The repository's vitest.config.ts passes --experimental-async-context-frame to
 // the workers wherever Node has that flag (22.7 and later): AsyncLocalStorage,
 // which carries each test's transaction, then needs no hook on every promise.
-// CI runs this file on Node 20 (no such flag, none passed), in its Node 22 run
-// of the whole suite (the flag passed, and every test still green), and on
-// Node 24 (the flag gone, its behaviour the default).
+// CI runs this file on Node 24, the repository's Node (the flag gone, its
+// behaviour the default), in its Node 22 run of the whole suite (the flag
+// passed, and every test still green), and on Node 20 (no such flag, none passed).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { expect, test } from 'vitest';
 
