@@ -33,6 +33,9 @@ function overheadCell(st: StrategySummary): string {
 }
 
 /** Where the report of a run against a server with durable commits is kept, when there is one. */
+/** Node 24 and later keep AsyncLocalStorage in async context frames by default: no promise hook (the bench's own process gets no flags). */
+const hasAsyncContextFrames = (nodeVersion: string) => Number(/^v(\d+)/.exec(nodeVersion)?.[1] ?? 0) >= 24;
+
 const DURABLE_REPORT = 'benchmarks-durable/benchmarks.md';
 
 function durableLink(r: BenchResults): string {
@@ -360,13 +363,21 @@ export function renderReport(r: BenchResults): string {
       `The savepoint moves only after a write, with \`RELEASE SAVEPOINT; SAVEPOINT\`: ${formatMs(d.statementSavepointMs)} ms as a query of its own on a bare pg connection (two round trips, as separate statements, would cost ${formatMs(d.savepointPairMs)} ms); plain SELECTs reuse it. In front of a statement without bind parameters (Sequelize's SELECTs) the savepoint statements ride in the same query, so they cost no round trip of their own.`,
   );
   if (d.promiseHookMs !== undefined) {
-    line(
-      `- What the kit's AsyncLocalStorage costs everything else: once it has been entered, Node runs a hook on every promise the process creates, whatever code creates it. ` +
-        `The workload under none took ${formatMs(d.promiseHookMs)} ms more per test with the kit's storage enabled than without (median of paired differences). ` +
-        "A suite without the kit never pays it, so the benchmark disables the storage after each kit test: the kit's figures in this report include the hook, the other strategies' do not. In a Vitest worker the hook stays on for the whole run. " +
-        "Node 24 carries AsyncLocalStorage without promise hooks (AsyncContextFrame; Node 22.7 and later with `--experimental-async-context-frame`, which vitest.config.ts passes to the workers where Node has it)" +
-        (r.otherNode?.asyncContextFrame ? ': see *Another Node* below for what that saved in this run.' : ': `npm run bench -- --also-node <a Node 22 binary>` measures what that saves.'),
-    );
+    const paired = `With the kit's storage enabled, the workload under none took ${signedMs(d.promiseHookMs)} ms per test against without (median of paired differences).`;
+    if (hasAsyncContextFrames(r.machine.node)) {
+      line(
+        `- What the kit's AsyncLocalStorage costs everything else: on Node ${r.machine.node}, nothing the benchmark can tell from noise. This Node keeps AsyncLocalStorage in async context frames (Node 24's default; Node 22.7 and later with \`--experimental-async-context-frame\`, which vitest.config.ts passes to the workers where Node has it), so entering it adds no hook to the promises the process creates. ${paired} ` +
+          'On Node 20 it is not free: once the storage has been entered, Node runs a hook on every promise, whatever code creates it; there the kit\'s figures pay it and the other strategies\' do not, and in a Vitest worker it stays on for the whole run' +
+          (r.otherNode ? ' (*Another Node* below has the 1,000-test suite on that Node in this run).' : ' (`npm run bench -- --also-node <a Node 20 binary>` runs the 1,000-test suite there too).'),
+      );
+    } else {
+      line(
+        `- What the kit's AsyncLocalStorage costs everything else: once it has been entered, Node runs a hook on every promise the process creates, whatever code creates it. ${paired} ` +
+          "A suite without the kit never pays it, so the benchmark disables the storage after each kit test: the kit's figures in this report include the hook, the other strategies' do not. In a Vitest worker the hook stays on for the whole run. " +
+          "Node 24 carries AsyncLocalStorage without promise hooks (AsyncContextFrame; Node 22.7 and later with `--experimental-async-context-frame`, which vitest.config.ts passes to the workers where Node has it)" +
+          (r.otherNode?.asyncContextFrame ? ': see *Another Node* below for what that saved in this run.' : ': `npm run bench -- --also-node <a Node 24 binary>` measures what that saves.'),
+      );
+    }
   }
   line(
     `- What the fidelity checks add per test: the session reset rides in the rollback's round trip (\`BEGIN\` + \`ROLLBACK; SELECT pg_advisory_unlock_all(); DEALLOCATE ALL\` ${formatMs(d.beginRollbackResetMs)} ms against ${formatMs(d.beginRollbackMs)} ms for \`BEGIN\` + \`ROLLBACK\`); ` +
@@ -386,7 +397,7 @@ export function renderReport(r: BenchResults): string {
   }
   const keepAlive = r.strategies.every((st) => st.requests === 0 || st.connections <= Math.max(2, st.requests / 10));
   line(
-    `- HTTP keep-alive: ${keepAlive ? 'axios reuses its sockets (Node 20\'s global agent keeps them alive), so the in-process server saw a handful of TCP connections for all its requests' : '**some strategies opened about one TCP connection per request**: the client does not reuse sockets'} (connections / requests per strategy in the table above).`,
+    `- HTTP keep-alive: ${keepAlive ? 'axios reuses its sockets (Node\'s global agent keeps them alive), so the in-process server saw a handful of TCP connections for all its requests' : '**some strategies opened about one TCP connection per request**: the client does not reuse sockets'} (connections / requests per strategy in the table above).`,
   );
   const suite = r.vitestSuite.find((run) => run.count === 1000 && run.perFile === 50 && run.body !== 'empty' && run.exitCode === 0 && run.importMs !== undefined && run.testsMs !== undefined && run.files);
   const fewFiles = r.vitestSuite.find((run) => run.count === 1000 && run.perFile !== 50 && run.exitCode === 0);
@@ -463,7 +474,7 @@ export function renderReport(r: BenchResults): string {
           : '') +
         '. ' +
         ([other.run, other.withoutFlag].some((run) => run && run.exitCode !== 0) ? 'A run **failed**; its output is above.' : medians + paired) +
-        ` The targets above are checked on Node ${r.machine.node}, the one this benchmark and CI run.`,
+        ` The targets above are checked on Node ${r.machine.node}, the one this benchmark ran on.`,
     );
   }
   const userPhase = kit.phases.user ?? 0;
@@ -485,7 +496,7 @@ export function renderReport(r: BenchResults): string {
   line();
   line(
     `Read the overhead column, not the totals: the workload itself (${formatMs(none.medianMs)} ms median under none) is paid by every strategy, and only what is added on top of it is the price of isolation. ` +
-      `The kit's overhead is ${formatMs(kit.overheadMs)} ms per test in the five-way run and ${formatMs(r.headToHead.overheadMs)} ms head to head: a transaction begun and rolled back, a savepoint before each request statement that follows a write, all on one connection, while nothing commits, and Node's promise hook while its AsyncLocalStorage is in use. ` +
+      `The kit's overhead is ${formatMs(kit.overheadMs)} ms per test in the five-way run and ${formatMs(r.headToHead.overheadMs)} ms head to head: a transaction begun and rolled back, a savepoint before each request statement that follows a write, all on one connection, while nothing commits${hasAsyncContextFrames(r.machine.node) ? '' : ", and Node's promise hook while its AsyncLocalStorage is in use"}. ` +
       `Truncating every table after each test adds ${formatMs(truncate.overheadMs)} ms, deleting from every table ${formatMs(del.overheadMs)} ms, and a database per test ${formatMs(db.overheadMs)} ms; ` +
       "TRUNCATE's cost is per table (it gives each table new, empty files), so it grows with the schema; a database per test copies the whole template, so it grows with the schema too; the kit's cost does not depend on either. " +
       'A difference of a millisecond sits close to the noise of single tests and moves with what runs next to it, so the report gives several estimates for the kit (difference of medians and median of paired differences, in the five-way run and head to head) and checks the targets against both differences of medians. ' +
