@@ -32,10 +32,10 @@ function overheadCell(st: StrategySummary): string {
   return `${sign}${formatMs(Math.abs(st.overheadMs))}`;
 }
 
-/** Where the report of a run against a server with durable commits is kept, when there is one. */
 /** Node 24 and later keep AsyncLocalStorage in async context frames by default: no promise hook (the bench's own process gets no flags). */
 const hasAsyncContextFrames = (nodeVersion: string) => Number(/^v(\d+)/.exec(nodeVersion)?.[1] ?? 0) >= 24;
 
+/** Where the report of a run against a server with durable commits is kept, when there is one. */
 const DURABLE_REPORT = 'benchmarks-durable/benchmarks.md';
 
 function durableLink(r: BenchResults): string {
