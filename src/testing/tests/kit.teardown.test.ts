@@ -29,6 +29,22 @@ async function sleepingBackends(databaseUrl: string, pid: number | undefined): P
   }
 }
 
+/** The advisory lock the stuck request holds in its transaction. */
+const HELD_LOCK = 4243;
+
+/** Whether a connection of its own can take `key` at once (and then lets it go). */
+async function lockIsFree(databaseUrl: string, key: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1) AS free', [key]);
+    if (result.rows[0]?.free) await client.query('SELECT pg_advisory_unlock($1)', [key]);
+    return result.rows[0]?.free ?? false;
+  } finally {
+    await client.end();
+  }
+}
+
 /** A Sequelize instance of one connection, so two sessions in a row share a backend. */
 function oneConnection(databaseUrl: string) {
   return createSequelize(databaseUrl, { pool: { max: 1, min: 0, idle: 10_000, acquire: 5_000 } });
@@ -73,6 +89,8 @@ test('when a request holds the test transaction and never finishes, then teardow
     const release = await session.lock.acquire();
     session.lockHolder = 'the request GET /hang';
     const asTheRequest = { values: new Map([['transaction', session.transaction]]), session, lockLease: { held: true }, request: { label: 'GET /hang' } };
+    // The request took a lock its transaction holds until it ends, as a row lock would be.
+    await kitStorage.run(asTheRequest, () => sequelize.query(`SELECT pg_advisory_xact_lock(${HELD_LOCK})`, { transaction: session.transaction }));
     const statement = kitStorage.run(asTheRequest, () => sequelize.query('SELECT pg_sleep(30)', { transaction: session.transaction })).catch((e: unknown) => e);
     await expect.poll(() => sleepingBackends(databaseUrl, pid), { timeout: 5_000 }).toBe(1);
 
@@ -83,8 +101,10 @@ test('when a request holds the test transaction and never finishes, then teardow
     expect(session.failures.map((f) => f.section)).toEqual([TESTING_SECTIONS.teardownEndedRequest]);
     expect(session.failures[0]?.message).toMatch(/^Teardown ended a request that never finished: the request GET \/hang of "stuck"/);
     expect(await statement).toBeInstanceOf(Error); // its backend was terminated mid-statement
+    // Gone when end() returns, not some time later: its transaction rolled back and its lock free for the next test.
     const [rows] = await sequelize.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', { bind: [pid] });
     expect(rows).toEqual([{ n: 0 }]);
+    expect(await lockIsFree(databaseUrl, HELD_LOCK)).toBe(true);
     release();
   } finally {
     await sequelize.close();
