@@ -31,7 +31,7 @@ test.describe.concurrent('three tests of one file marked concurrent', () => {
     });
   }
 
-  test('when a request without the test identity arrives while several tests run, then it is refused', async ({ kit, server }) => {
+  test('when a request without the test identity arrives while several tests run, then it is refused', async ({ kit, server, expect }) => {
     await expect.poll(() => kit.runningTests.runningCount, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
 
     const res = await axios.post(`${server.url}/people`, {}, { validateStatus: () => true });

@@ -133,7 +133,7 @@ test('when a DEFERRABLE INITIALLY DEFERRED constraint is violated, then the test
   expect(failure?.message).toContain('kit_child');
 });
 
-test('when a handler writes after its response, then the write lands as in production and the test goes on', async ({ clientFor }) => {
+test('when a handler writes after its response, then the write lands as in production and the test goes on', async ({ clientFor, expect }) => {
   const client = await clientFor();
 
   expect((await client.post('/people/after-response')).status).toBe(202);

@@ -140,7 +140,7 @@ test('when the app sets an isolation level, then every test runs at it: no test 
   });
 });
 
-test('when the server ends the kept connection for idling in a transaction, then the next test gets a working connection', async ({ databaseUrl }) => {
+test('when the server ends the kept connection for idling in a transaction, then the next test gets a working connection', async ({ databaseUrl, expect }) => {
   await withInstance(databaseUrl, { dialectOptions: { idle_in_transaction_session_timeout: 100 } }, async (sequelize) => {
     const first = await TestSession.begin(sequelize, 'first');
     await first.end();
@@ -157,7 +157,7 @@ test('when the server ends the kept connection for idling in a transaction, then
   });
 });
 
-test('when the instance closes after tests, then close does not wait for the kept connection and no backend is left in a transaction', async ({ databaseUrl }) => {
+test('when the instance closes after tests, then close does not wait for the kept connection and no backend is left in a transaction', async ({ databaseUrl, expect }) => {
   const sequelize = createSequelize(databaseUrl);
   // Two tests at once: one connection is kept for a next test, the other goes back to the pool.
   const [one, two] = await Promise.all([TestSession.begin(sequelize, 'one'), TestSession.begin(sequelize, 'two')]);
